@@ -203,3 +203,17 @@ class ArticleRecord:
     external_id: str | None = None
     author: str | None = None
     repairs: tuple[TextChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceProfile:
+    """Who a source is, as the claim tagger needs it (a slice of its `sources.toml` entry)."""
+
+    source_id: str
+    name: str
+    origin_class: str
+    """official_primary | soe_corporate | state_media | state_affiliated_research | newsletter |
+    independent_news | price_agency"""
+    owner: str = ""
+    country: str = ""
+    language: str = "en"
