@@ -1,0 +1,1 @@
+"""Benchmarks and evaluations, each run as `uv run python -m benchmarks.<name>`."""
