@@ -1,0 +1,135 @@
+"""Entity linking against the curated gazetteer (transforms/data/gazetteer.toml).
+
+Why a gazetteer and not an NER model: the entities that matter here (SOEs and their
+subsidiaries, ministries, a few executives, provinces, minerals) are a small closed set with
+known aliases, and an analyst must be able to see why "Minmetals" and "China Minmetals
+Corporation" are one company. All aliases compile into two alternation regexes (one
+case-insensitive for names, one case-sensitive for acronyms and parenthesised chemical symbols),
+built once, longest alias first, so one scan per sentence finds every mention.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One gazetteer entry."""
+
+    entity_id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    symbols: tuple[str, ...] = ()
+    parent: str | None = None
+    origin_class: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where an entity is named in a sentence."""
+
+    entity_id: str
+    start: int
+    end: int
+    surface: str
+
+
+class Gazetteer:
+    """The entity table plus the compiled matchers."""
+
+    def __init__(self, entities: tuple[Entity, ...]) -> None:
+        self.entities = {entity.entity_id: entity for entity in entities}
+        if len(self.entities) != len(entities):
+            raise ValueError("duplicate entity id in gazetteer")
+        folded: dict[str, str] = {}
+        exact: dict[str, str] = {}
+        for entity in entities:
+            for alias in (entity.name, *entity.aliases):
+                table = exact if _is_acronym(alias) else folded
+                key = alias if table is exact else alias.casefold()
+                owner = table.setdefault(key, entity.entity_id)
+                if owner != entity.entity_id:
+                    raise ValueError(f"alias {alias!r} names both {owner} and {entity.entity_id}")
+            for symbol in entity.symbols:
+                exact[f"({symbol})"] = entity.entity_id
+        self._folded = folded
+        self._exact = exact
+        self._folded_re = _alternation(folded, flags=re.IGNORECASE)
+        self._exact_re = _alternation(exact, flags=0)
+
+    def find(self, text: str) -> list[Mention]:
+        """All non-overlapping mentions, in text order (longest alias wins at a position)."""
+        found: list[Mention] = []
+        for match in self._folded_re.finditer(text):
+            entity_id = self._folded[match.group(0).casefold()]
+            found.append(Mention(entity_id, match.start(), match.end(), match.group(0)))
+        for match in self._exact_re.finditer(text):
+            found.append(
+                Mention(self._exact[match.group(0)], match.start(), match.end(), match.group(0))
+            )
+        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        kept: list[Mention] = []
+        for mention in found:
+            if kept and mention.start < kept[-1].end:
+                continue
+            kept.append(mention)
+        return kept
+
+    def entity_ids(self, text: str) -> tuple[str, ...]:
+        """Distinct entity ids mentioned in `text`, first mention first."""
+        return tuple(dict.fromkeys(m.entity_id for m in self.find(text)))
+
+    def resolve(self, name: str) -> Entity | None:
+        """The entity a whole name (an alias or canonical name) refers to, if any."""
+        key = name.strip()
+        entity_id = self._exact.get(key) or self._folded.get(key.casefold())
+        if entity_id is None and key.casefold().startswith("the "):
+            entity_id = self._folded.get(key[4:].casefold())
+        return self.entities.get(entity_id) if entity_id else None
+
+
+def _is_acronym(alias: str) -> bool:
+    letters = [c for c in alias if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(alias) <= 8
+
+
+def _alternation(table: dict[str, str], *, flags: int) -> re.Pattern[str]:
+    """One regex matching any key, longest first, bounded so "Co" never matches inside "Cobalt".
+
+    A `$` right after a match is excluded so that "US$15 billion" is money, not a mention.
+    """
+    keys = sorted(table, key=len, reverse=True)
+    body = "|".join(re.escape(key) for key in keys)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w$])", flags)
+
+
+@cache
+def default_gazetteer() -> Gazetteer:
+    """The shipped gazetteer, parsed and compiled once per process."""
+    raw = resources.files("transforms.data").joinpath("gazetteer.toml").read_text("utf-8")
+    return Gazetteer(parse_gazetteer(raw))
+
+
+def parse_gazetteer(toml_text: str) -> tuple[Entity, ...]:
+    """Entities from gazetteer TOML text (see the file header for the fields)."""
+    data = tomllib.loads(toml_text)
+    return tuple(
+        Entity(
+            entity_id=row["id"],
+            name=row["name"],
+            type=row["type"],
+            aliases=tuple(row.get("aliases", ())),
+            symbols=tuple(row.get("symbols", ())),
+            parent=row.get("parent"),
+            origin_class=row.get("origin_class"),
+            note=row.get("note", ""),
+        )
+        for row in data["entity"]
+    )

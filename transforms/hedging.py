@@ -1,0 +1,46 @@
+"""Hedge detection from the documented cue lexicon (transforms/data/hedge_cues.toml).
+
+Why a lexicon: hedging in these sources is carried by a small set of words ("may", "could",
+"likely", "poised to", "signals", "if"), and an analyst must see which word triggered the flag.
+All cues compile into one alternation regex, built once.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Hedging:
+    """Whether a sentence is hedged and the cue words found (lower-cased, in text order)."""
+
+    hedged: bool
+    cues: tuple[str, ...] = ()
+
+
+class HedgeDetector:
+    """Finds hedge cues in a sentence."""
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        body = "|".join(f"(?:{pattern})" for pattern in patterns)
+        self._regex = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+    def detect(self, sentence: str) -> Hedging:
+        cues = tuple(dict.fromkeys(m.group(0).lower() for m in self._regex.finditer(sentence)))
+        return Hedging(hedged=bool(cues), cues=cues)
+
+
+def parse_cues(toml_text: str) -> tuple[str, ...]:
+    """The cue patterns of a hedge-cue TOML text (see the file header for the fields)."""
+    return tuple(row["pattern"] for row in tomllib.loads(toml_text)["cue"])
+
+
+@cache
+def default_detector() -> HedgeDetector:
+    """The detector for the shipped lexicon, compiled once per process."""
+    raw = resources.files("transforms.data").joinpath("hedge_cues.toml").read_text("utf-8")
+    return HedgeDetector(parse_cues(raw))
