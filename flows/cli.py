@@ -1,5 +1,217 @@
-"""Command-line interface (placeholder until the skeleton lands)."""
+"""The `claimtrail` command: runs, the demo, ad hoc SQL, exports and text repair.
+
+Prefect is imported only by the commands that run flows, so `sql`, `sources` and friends start
+in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+
+from extractors.registry import SourceConfigError, default_config_path, load_sources
+from flows.output import FORMATS, render_rows, render_summary
+from warehouse import db
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_ARCHIVE = REPO_ROOT / "samples" / "sites.warc.gz"
+SAMPLE_SOURCES = ["rareearthexchanges", "cngeo"]
+
+DEMO_QUERIES = (
+    (
+        "Articles per source",
+        "SELECT source_id, count(*) AS articles, sum(n_claims) AS claims "
+        "FROM articles_v GROUP BY source_id ORDER BY source_id",
+    ),
+    (
+        "Newest articles",
+        "SELECT published_at::DATE AS published, source_id, left(title, 60) AS title, n_claims "
+        "FROM articles_v ORDER BY published_at DESC LIMIT 5",
+    ),
+    (
+        "Claims by verification status and origin",
+        "SELECT verification_status, origin_class, count(*) AS claims "
+        "FROM claims_v GROUP BY ALL ORDER BY claims DESC",
+    ),
+)
+
+app = typer.Typer(
+    help="claimtrail: track what state media and the newsletters that relay them claim.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB file [env CLAIMTRAIL_DB; default data/claimtrail.duckdb]"),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Source registry [env CLAIMTRAIL_CONFIG; default sources.toml]"),
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code=1)
+
+
+def _run_flow(**kwargs: object) -> None:
+    from flows.daily import daily_flow
+
+    try:
+        summary = asyncio.run(daily_flow(**kwargs))
+    except (SourceConfigError, db.WarehouseBusy, db.WarehouseReadOnly) as exc:
+        raise _fail(str(exc)) from None
+    render_summary(summary, console)
+
+
+@app.command()
+def run(
+    config: ConfigOption = None,
+    db_path: DbOption = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source id (repeatable)")
+    ] = None,
+    replay: Annotated[
+        list[Path] | None, typer.Option("--replay", help="Answer requests from this WARC")
+    ] = None,
+    record: Annotated[
+        Path | None, typer.Option("--record", help="Write every live response into this WARC")
+    ] = None,
+) -> None:
+    """Daily run: fetch what is new since each source's cursor and load it."""
+    _run_flow(
+        config=config or default_config_path(),
+        db_path=db_path or db.default_db_path(),
+        source_ids=source or None,
+        replay=replay or None,
+        record=record,
+        run_kind="daily",
+    )
+
+
+@app.command()
+def demo(db_path: DbOption = None) -> None:
+    """Replay the recorded sample of the real sites through the daily flow, then query it."""
+    target = db_path or db.default_db_path()
+    _run_flow(
+        config=REPO_ROOT / "sources.toml",
+        db_path=target,
+        source_ids=SAMPLE_SOURCES,
+        replay=[SAMPLE_ARCHIVE],
+        record=None,
+        run_kind="demo",
+    )
+    console.print(f'\nWarehouse: {target}  (try: claimtrail sql "SELECT * FROM claims_v")')
+    with db.connect(target, read_only=True) as con:
+        for title, query in DEMO_QUERIES:
+            console.print(f"\n[bold]{title}[/bold]\n[dim]{query}[/dim]")
+            cursor = con.execute(query)
+            render_rows([d[0] for d in cursor.description], cursor.fetchall(), "table", console)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run (read-only)")],
+    db_path: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+) -> None:
+    """Run ad hoc SQL against the warehouse through a read-only connection."""
+    if fmt not in FORMATS:
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}")
+    try:
+        with db.connect(db_path, read_only=True) as con:
+            cursor = con.execute(query)
+            columns = [d[0] for d in cursor.description] if cursor.description else []
+            rows = cursor.fetchall() if columns else []
+    except (FileNotFoundError, db.WarehouseBusy) as exc:
+        raise _fail(str(exc)) from None
+    except duckdb.Error as exc:
+        if "read-only" in str(exc):
+            raise _fail(
+                "claimtrail sql is read-only (analysts query, runs write); "
+                f"the statement was refused: {exc}"
+            ) from None
+        raise _fail(str(exc)) from None
+    render_rows(columns, rows, fmt, console)
+
+
+@app.command()
+def sources(config: ConfigOption = None, db_path: DbOption = None) -> None:
+    """List configured sources with their daily cursor and last run."""
+    try:
+        configured = load_sources(config)
+    except SourceConfigError as exc:
+        raise _fail(str(exc)) from None
+    state: dict[str, tuple[object, ...]] = {}
+    target = db_path or db.default_db_path()
+    if target.exists():
+        with db.connect(target, read_only=True) as con:
+            rows = con.execute(
+                "SELECT s.source_id, s.daily_cursor, r.run_id, r.finished_at, r.status "
+                "FROM sources s LEFT JOIN runs r ON r.run_id = s.last_run_id"
+            ).fetchall()
+            state = {row[0]: row[1:] for row in rows}
+    columns = ["id", "kind", "origin_class", "enabled", "verified", "cursor", "last_run", "status"]
+    rows_out = [
+        [
+            s.id,
+            s.kind,
+            s.origin_class,
+            s.enabled,
+            s.verified,
+            *(state.get(s.id, (None, None, None, None))[:2]),
+            (state.get(s.id) or (None,) * 4)[3],
+        ]
+        for s in configured
+    ]
+    render_rows(columns, rows_out, "table", console)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write into")],
+    fmt: Annotated[str, typer.Option("--format", help="parquet | csv")] = "parquet",
+    db_path: DbOption = None,
+) -> None:
+    """Export every table and view (one file each) for other tools."""
+    if fmt not in ("parquet", "csv"):
+        raise _fail("--format must be parquet or csv")
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        with db.connect(db_path, read_only=True) as con:
+            names = [
+                row[0]
+                for row in con.execute(
+                    "SELECT table_name FROM duckdb_tables() WHERE NOT temporary UNION ALL "
+                    "SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT temporary "
+                    "ORDER BY 1"
+                ).fetchall()
+            ]
+            for name in names:
+                target = out / f"{name}.{fmt}"
+                con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{target}' (FORMAT {fmt})")
+    except (FileNotFoundError, db.WarehouseBusy) as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"exported {len(names)} tables and views to {out}/ as {fmt}")
+
+
+@app.command("repair-text")
+def repair_text_command() -> None:
+    """Repair mojibake in stdin and write the result to stdout (for your own files)."""
+    from transforms.encoding import repair_text
+
+    sys.stdout.write(repair_text(sys.stdin.read()))
 
 
 def main() -> None:
-    raise SystemExit("not yet")
+    app()

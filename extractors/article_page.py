@@ -1,0 +1,97 @@
+"""Reading one article page: per-source selectors first, generic extraction as the fallback.
+
+Shared by every kind that ends on article pages (feeds without full content, HTML listings,
+explicit page lists, web archives). The method that found the body is recorded on the article,
+so an analyst can tell a selector-parsed page from a trafilatura guess.
+"""
+
+from __future__ import annotations
+
+import trafilatura
+from bs4 import BeautifulSoup
+
+from extractors.dates import parse_datetime
+from extractors.registry import SourceConfig
+from transforms.decoding import decode_body
+from transforms.model import ParsedArticle, ParseResult, Problem, RawDocument
+
+_DATE_META = (
+    "article:published_time",
+    "og:published_time",
+    "datePublished",
+    "pubdate",
+    "publishdate",
+)
+
+
+def _meta_content(soup: BeautifulSoup, name: str) -> str | None:
+    tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+    content = tag.get("content") if tag else None
+    return str(content) if content else None
+
+
+def _select_text(soup: BeautifulSoup, selector: str | None) -> str | None:
+    if not selector:
+        return None
+    node = soup.select_one(selector)
+    return node.get_text(" ", strip=True) if node else None
+
+
+def canonical_url(soup: BeautifulSoup, fallback: str) -> str:
+    """rel=canonical when the page states one, else the URL that answered."""
+    link = soup.find("link", rel="canonical")
+    href = link.get("href") if link else None
+    return str(href).strip() if href else fallback
+
+
+def parse_article_page(source: SourceConfig, raw: RawDocument) -> ParseResult:
+    """One article from an HTML page, or a problem saying why there is none."""
+    if raw.error:
+        return ParseResult()
+    if not raw.body.strip():
+        return ParseResult(
+            problems=(
+                Problem("parse", raw.final_url, "empty_body", "zero-length body", raw.raw_id),
+            )
+        )
+    decoded = decode_body(raw.body, raw.headers.get("content-type"))
+    soup = BeautifulSoup(decoded.text, "lxml")
+    options = source.options
+    body_node = soup.select_one(options["body_selector"]) if options.get("body_selector") else None
+    if body_node is not None:
+        content_html, method = str(body_node), "selectors"
+    else:
+        extracted = trafilatura.extract(
+            decoded.text, output_format="html", include_links=True, favor_recall=True
+        )
+        if not extracted:
+            return ParseResult(
+                problems=(
+                    Problem(
+                        "parse",
+                        raw.final_url,
+                        "no_article_body",
+                        "neither the source's selectors nor generic extraction found a body",
+                        raw.raw_id,
+                    ),
+                )
+            )
+        content_html, method = extracted, "trafilatura"
+    title = _select_text(soup, options.get("title_selector", "h1")) or (
+        soup.title.get_text(strip=True) if soup.title else ""
+    )
+    date_text = _select_text(soup, options.get("date_selector")) or next(
+        (v for name in _DATE_META if (v := _meta_content(soup, name))), None
+    )
+    article = ParsedArticle(
+        source_id=source.id,
+        url=canonical_url(soup, raw.final_url),
+        title=title,
+        content_html=content_html,
+        raw_id=raw.raw_id,
+        extraction_method=method,
+        published_at=parse_datetime(date_text),
+        language=source.language,
+        meta={"charset": decoded.encoding, "charset_path": decoded.path},
+    )
+    return ParseResult(articles=(article,))

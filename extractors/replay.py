@@ -1,0 +1,140 @@
+"""Answer HTTP requests from WARC archives, and record live answers into one.
+
+Replay makes runs reproducible and offline (the shipped sample, tests, benchmarks); recording
+turns a live run into such an archive. Both sit below httpx as transports, so every extractor
+and the polite client behave exactly as they would on the live web.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+# Headers that describe the transfer, not the document: the archive stores decoded bodies.
+_TRANSFER_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+
+
+class NotInArchive(httpx.TransportError):
+    """The replay archives hold no response for this URL (a fetch failure like any other)."""
+
+
+@dataclass(frozen=True)
+class ArchivedResponse:
+    """One recorded response: status, headers, decoded body and the time it was recorded."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    recorded_at: str
+
+
+def read_archive(path: Path | str) -> dict[str, ArchivedResponse]:
+    """Every `response` record of a WARC, by target URI (the last one wins)."""
+    responses: dict[str, ArchivedResponse] = {}
+    with open(path, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            uri = record.rec_headers.get_header("WARC-Target-URI")
+            status = int(record.http_headers.get_statuscode() or 0)
+            headers = tuple(
+                (name, value)
+                for name, value in record.http_headers.headers
+                if name.lower() not in _TRANSFER_HEADERS
+            )
+            responses[uri] = ArchivedResponse(
+                status=status,
+                headers=headers,
+                body=record.content_stream().read(),
+                recorded_at=record.rec_headers.get_header("WARC-Date") or "",
+            )
+    return responses
+
+
+class ReplayTransport(httpx.BaseTransport):
+    """An httpx transport that serves recorded responses from one or more WARC files."""
+
+    def __init__(self, paths: Iterable[Path | str]) -> None:
+        self.responses: dict[str, ArchivedResponse] = {}
+        for path in paths:
+            self.responses.update(read_archive(path))
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        archived = self.responses.get(str(request.url))
+        if archived is None:
+            raise NotInArchive(f"{request.url} is not in the replay archive", request=request)
+        response = httpx.Response(
+            archived.status,
+            headers=list(archived.headers),
+            content=archived.body,
+            request=request,
+        )
+        response.extensions["recorded_at"] = archived.recorded_at
+        return response
+
+
+class RecordingTransport(httpx.BaseTransport):
+    """Wraps a transport and appends every response it returns to a WARC file."""
+
+    def __init__(self, inner: httpx.BaseTransport, path: Path | str) -> None:
+        self.inner = inner
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        body = response.read()
+        decoded = httpx.Response(
+            response.status_code, headers=response.headers, content=body, request=request
+        ).content
+        write_response(self.path, str(request.url), response.status_code, response.headers, decoded)
+        response.close()
+        return httpx.Response(
+            response.status_code,
+            headers=[(k, v) for k, v in response.headers.items() if k not in _TRANSFER_HEADERS],
+            content=decoded,
+            request=request,
+        )
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+_write_lock = threading.Lock()
+
+
+def write_response(
+    path: Path,
+    url: str,
+    status: int,
+    headers: Iterable[tuple[str, str]] | httpx.Headers,
+    body: bytes,
+    *,
+    recorded_at: datetime | None = None,
+) -> None:
+    """Append one response record (with its decoded body) to a gzip WARC file."""
+    items = headers.items() if isinstance(headers, httpx.Headers) else headers
+    kept = [(k, v) for k, v in items if k.lower() not in _TRANSFER_HEADERS]
+    kept.append(("Content-Length", str(len(body))))
+    reason = httpx.codes.get_reason_phrase(status) or "Unknown"
+    http_headers = StatusAndHeaders(f"{status} {reason}", kept, protocol="HTTP/1.1")
+    when = (recorded_at or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with _write_lock, open(path, "ab") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        record = writer.create_warc_record(
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            http_headers=http_headers,
+            warc_headers_dict={"WARC-Date": when},
+        )
+        writer.write_record(record)

@@ -1,0 +1,158 @@
+"""Opening the DuckDB warehouse: one writer at a time, migrations applied on open.
+
+DuckDB lets one process hold a database file for writing and locks every other process out,
+readers included, failing at once rather than waiting. Write connections are therefore kept
+short (one batch, one transaction) and both writers and readers retry with backoff, then give up
+with a message that says who holds the lock.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = Path("data/claimtrail.duckdb")
+LOCK_WAIT_SECONDS = float(os.environ.get("CLAIMTRAIL_LOCK_WAIT", "60"))
+_migrate_lock = threading.Lock()
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the database file; raised after waiting `LOCK_WAIT_SECONDS`."""
+
+
+class WarehouseReadOnly(RuntimeError):
+    """A write was attempted through a connection or file that cannot be written."""
+
+
+def default_db_path() -> Path:
+    """`CLAIMTRAIL_DB` if set, else `data/claimtrail.duckdb` under the working directory."""
+    return Path(os.environ.get("CLAIMTRAIL_DB", DEFAULT_DB))
+
+
+def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            message = str(exc)
+            if "lock" not in message.lower():
+                raise
+            if time.monotonic() >= deadline:
+                holder = re.search(r"\(PID (\d+)\)", message)
+                who = f"process {holder.group(1)}" if holder else "another process"
+                raise WarehouseBusy(
+                    f"{path} is in use by {who} (a run is probably loading); "
+                    f"waited {wait:.0f}s. Try again when it finishes."
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
+def connect(
+    path: Path | str | None = None, *, read_only: bool = False, wait: float | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting politely for another process's lock.
+
+    A writable connection applies pending migrations first; a read-only one requires an existing
+    file (a reader never creates an empty warehouse by accident).
+    """
+    db_path = Path(path) if path is not None else default_db_path()
+    wait = LOCK_WAIT_SECONDS if wait is None else wait
+    if read_only:
+        if not db_path.exists():
+            raise FileNotFoundError(
+                f"no warehouse at {db_path}: run `claimtrail demo` or `claimtrail run` first"
+            )
+        return _open(db_path, True, wait)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    if db_path.exists() and not os.access(db_path, os.W_OK):
+        raise WarehouseReadOnly(f"{db_path} is read-only; nothing was written")
+    con = _open(db_path, False, wait)
+    try:
+        migrate(con)
+    except Exception:
+        con.close()
+        raise
+    return con
+
+
+@contextmanager
+def writer(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived write connection: open, yield, close (so readers are locked out briefly)."""
+    con = connect(path)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All-or-nothing: a crash or error inside leaves no partial batch behind."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def migration_files() -> list[tuple[str, str]]:
+    """(version, sql) for every file in warehouse/migrations, in filename order."""
+    folder = resources.files("warehouse") / "migrations"
+    files = sorted(
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    )
+    return [(name.removesuffix(".sql"), sql) for name, sql in files]
+
+
+def _ensure_migrations_table(con: duckdb.DuckDBPyConnection) -> None:
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations'"
+    ).fetchall()[0][0]
+    if exists:
+        return
+    with transaction(con):
+        con.execute(
+            "CREATE TABLE schema_migrations ("
+            " version VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+        )
+        con.execute(
+            "COMMENT ON TABLE schema_migrations IS "
+            "'Warehouse schema versions applied (one row per file in warehouse/migrations).'"
+        )
+        con.execute(
+            "COMMENT ON COLUMN schema_migrations.version IS 'Migration file name without .sql.'"
+        )
+        con.execute(
+            "COMMENT ON COLUMN schema_migrations.applied_at IS 'When it was applied (UTC).'"
+        )
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply pending migrations, each in its own transaction; returns the versions applied."""
+    with _migrate_lock:
+        _ensure_migrations_table(con)
+        done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+        applied = []
+        for version, sql in migration_files():
+            if version in done:
+                continue
+            with transaction(con):
+                con.execute(sql)
+                con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
+            applied.append(version)
+        return applied
