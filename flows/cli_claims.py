@@ -1,0 +1,88 @@
+"""`claimtrail verify` and `claimtrail claims`: the analyst's side of the verification log.
+
+Plain functions with Typer annotations; flows/cli.py registers them as top-level commands
+(`app.command()(verify)`, `app.command()(claims)`).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from flows.output import FORMATS, render_rows
+from warehouse import db
+from warehouse.provenance import LIST_COLUMNS, UnknownClaim, list_claims, record_verdict
+
+console = Console()
+err = Console(stderr=True)
+
+
+class Verdict(StrEnum):
+    """What an analyst can conclude about a claim from the command line."""
+
+    verified = "verified"
+    refuted = "refuted"
+    disputed = "disputed"
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB file [env CLAIMTRAIL_DB; default data/claimtrail.duckdb]"),
+]
+
+
+def _default_user() -> str:
+    return os.environ.get("USER") or getpass.getuser()
+
+
+def verify(
+    claim_id: Annotated[str, typer.Argument(help="Claim id (claims_v.claim_id)")],
+    status: Annotated[Verdict, typer.Option("--status", help="verified | refuted | disputed")],
+    evidence: Annotated[str, typer.Option("--evidence", help="URL of the evidence")],
+    note: Annotated[str, typer.Option("--note", help="Why, in a sentence")] = "",
+    by: Annotated[str | None, typer.Option("--by", help="Analyst [default: $USER]")] = None,
+    db_path: DbOption = None,
+) -> None:
+    """Record an analyst verdict on a claim (appended to the log; it overrides automatic
+    statuses, and the history is kept)."""
+    if not evidence.startswith(("http://", "https://")):
+        err.print("[red]error:[/red] --evidence must be an http(s) URL")
+        raise typer.Exit(code=1)
+    analyst = by or _default_user()
+    try:
+        with db.writer(db_path) as con, db.transaction(con):
+            record_verdict(con, claim_id, status.value, evidence, note, analyst)
+    except (UnknownClaim, ValueError, db.WarehouseBusy, db.WarehouseReadOnly) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=1) from None
+    console.print(f"claim {claim_id}: {status.value} (by {analyst})")
+
+
+def claims(
+    status: Annotated[str | None, typer.Option("--status", help="Derived status")] = None,
+    entity: Annotated[
+        str | None, typer.Option("--entity", help="Entity id, name or alias (e.g. antimony)")
+    ] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Source id")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Most rows to show")] = 100,
+    db_path: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+) -> None:
+    """List claims with provenance chain, entities and derived verification status."""
+    if fmt not in FORMATS:
+        err.print(f"[red]error:[/red] --format must be one of {', '.join(FORMATS)}")
+        raise typer.Exit(code=1)
+    try:
+        with db.connect(db_path, read_only=True) as con:
+            rows = list_claims(con, status=status, entity=entity, source=source, limit=limit)
+    except (FileNotFoundError, ValueError, db.WarehouseBusy) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=1) from None
+    columns = list(LIST_COLUMNS)
+    render_rows(columns, [[row[c] for c in columns] for row in rows], fmt, console)

@@ -1,0 +1,353 @@
+"""Warehouse side of claims: agents, provenance edges, entities, the verification log and
+corroboration clusters (tables from migrations/0002_claims_provenance.sql).
+
+Everything is bulk-loaded through Arrow tables (never a loop of single-row INSERTs) and keyed
+on stable ids, so a rerun writes nothing new. The verification log is append-only: the tagger
+appends an automatic event only when its status for a claim changed, corroboration only when a
+claim becomes corroborated, analysts append verdicts; the current status is derived by the
+claim_status_v view (latest analyst event, else latest automatic event).
+The `claims` rows themselves are written by warehouse.load (call `load_claim_sets` after it,
+in the same transaction).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from transforms.claims import ClaimSet
+from transforms.corroboration import ClaimForMatching, cluster, corroborations
+from transforms.entities import Gazetteer, default_gazetteer
+from transforms.model import stable_id
+
+STATUSES = ("unverified", "corroborated", "disputed", "verified", "refuted", "not_checkable")
+ANALYST_STATUSES = ("verified", "refuted", "disputed", "unverified", "not_checkable")
+TAGGER = "claimtrail:tagger"
+CORROBORATION = "claimtrail:corroboration"
+
+_STRINGS = pa.list_(pa.string())
+
+
+class UnknownClaim(LookupError):
+    """No claim with that id is in the warehouse."""
+
+
+def _entity_table(gazetteer: Gazetteer) -> pa.Table:
+    rows = list(gazetteer.entities.values())
+    return pa.table(
+        {
+            "entity_id": [e.entity_id for e in rows],
+            "name": [e.name for e in rows],
+            "type": [e.type for e in rows],
+            "aliases": pa.array([list(e.aliases) for e in rows], _STRINGS),
+            "symbols": pa.array([list(e.symbols) for e in rows], _STRINGS),
+            "parent_id": pa.array([e.parent for e in rows], pa.string()),
+            "origin_class": pa.array([e.origin_class for e in rows], pa.string()),
+            "note": [e.note for e in rows],
+        }
+    )
+
+
+def load_entities(con: duckdb.DuckDBPyConnection, gazetteer: Gazetteer | None = None) -> None:
+    """Upsert the gazetteer into `entities` (small: the whole file every time)."""
+    con.register("batch_entities", _entity_table(gazetteer or default_gazetteer()))
+    con.execute("INSERT OR REPLACE INTO entities BY NAME SELECT * FROM batch_entities")
+    con.unregister("batch_entities")
+
+
+def load_claim_sets(
+    con: duckdb.DuckDBPyConnection, claim_sets: list[ClaimSet], run_id: str
+) -> None:
+    """Write agents, edges, claim entities, roots and changed automatic statuses of a batch."""
+    now = datetime.now(UTC)
+    load_entities(con)
+    agents = {a.agent_id: a for cs in claim_sets for a in cs.agents}
+    con.register(
+        "batch_agents",
+        pa.table(
+            {
+                "agent_id": list(agents),
+                "name": [a.name for a in agents.values()],
+                "kind": [a.kind for a in agents.values()],
+                "origin_class": pa.array([a.origin_class for a in agents.values()], pa.string()),
+                "entity_id": pa.array([a.entity_id for a in agents.values()], pa.string()),
+                "updated_at": pa.array([now] * len(agents), pa.timestamp("us", tz="UTC")),
+            }
+        ),
+    )
+    con.execute("INSERT OR REPLACE INTO agents BY NAME SELECT * FROM batch_agents")
+
+    edges = [e for cs in claim_sets for e in cs.edges]
+    con.register(
+        "batch_edges",
+        pa.table(
+            {
+                "edge_id": [
+                    stable_id(e.subject_id, str(e.position), e.role, e.agent_id) for e in edges
+                ],
+                "subject_id": [e.subject_id for e in edges],
+                "subject_kind": [e.subject_kind for e in edges],
+                "agent_id": [e.agent_id for e in edges],
+                "role": [e.role for e in edges],
+                "position": pa.array([e.position for e in edges], pa.int32()),
+                "url": pa.array([e.url for e in edges], pa.string()),
+                "run_id": [run_id] * len(edges),
+            }
+        ),
+    )
+    con.execute(
+        "DELETE FROM provenance_edges WHERE subject_id IN "
+        "(SELECT DISTINCT subject_id FROM batch_edges)"
+    )
+    con.execute("INSERT INTO provenance_edges BY NAME SELECT * FROM batch_edges")
+
+    claims = [c for cs in claim_sets for c in cs.claims]
+    links = [link for cs in claim_sets for link in cs.claim_entities]
+    con.register("batch_claim_ids", pa.table({"claim_id": [c.claim_id for c in claims]}))
+    con.register(
+        "batch_claim_entities",
+        pa.table(
+            {"claim_id": [x.claim_id for x in links], "entity_id": [x.entity_id for x in links]}
+        ),
+    )
+    con.execute(
+        "DELETE FROM claim_entities WHERE claim_id IN (SELECT claim_id FROM batch_claim_ids)"
+    )
+    con.execute(
+        "INSERT INTO claim_entities SELECT DISTINCT claim_id, entity_id FROM batch_claim_entities"
+    )
+
+    roots = [(claim_id, root) for cs in claim_sets for claim_id, root in cs.roots.items()]
+    con.register(
+        "batch_roots",
+        pa.table(
+            {
+                "claim_id": [r[0] for r in roots],
+                "root": [r[1] for r in roots],
+                "updated_at": pa.array([now] * len(roots), pa.timestamp("us", tz="UTC")),
+            }
+        ),
+    )
+    con.execute(
+        """
+        MERGE INTO claim_clusters t USING batch_roots s ON t.claim_id = s.claim_id
+        WHEN MATCHED THEN UPDATE SET root = s.root, updated_at = s.updated_at
+        WHEN NOT MATCHED THEN INSERT (claim_id, cluster_id, root, updated_at)
+            VALUES (s.claim_id, s.claim_id, s.root, s.updated_at)
+        """
+    )
+
+    con.register(
+        "batch_status",
+        pa.table(
+            {
+                "event_id": [stable_id(c.claim_id, c.verification_status, run_id) for c in claims],
+                "claim_id": [c.claim_id for c in claims],
+                "status": [c.verification_status for c in claims],
+                "note": [c.verification_reason for c in claims],
+                "recorded_at": pa.array([now] * len(claims), pa.timestamp("us", tz="UTC")),
+            }
+        ),
+    )
+    con.execute(
+        """
+        INSERT INTO verification_events
+            (event_id, claim_id, status, evidence_url, note, recorded_by, recorded_at,
+             automatic, run_id)
+        SELECT b.event_id, b.claim_id, b.status, NULL, b.note, ?, b.recorded_at, true, ?
+        FROM batch_status b
+        LEFT JOIN (
+            SELECT claim_id, arg_max(status, event_seq) AS status
+            FROM verification_events WHERE automatic AND recorded_by = ? GROUP BY claim_id
+        ) last ON last.claim_id = b.claim_id
+        WHERE last.status IS DISTINCT FROM b.status
+        ON CONFLICT DO NOTHING
+        """,
+        [TAGGER, run_id, TAGGER],
+    )
+    for name in (
+        "batch_agents",
+        "batch_edges",
+        "batch_claim_ids",
+        "batch_claim_entities",
+        "batch_roots",
+        "batch_status",
+    ):
+        con.unregister(name)
+
+
+def refresh_corroboration(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> int:
+    """Recluster every claim in the warehouse and append `corroborated` events for claims an
+    independent root confirms; returns how many claims became corroborated."""
+    rows = con.execute(
+        """
+        SELECT c.claim_id, c.text, c.claim_type, c.origin_class,
+               coalesce(cl.root, 'claim:' || c.claim_id), a.url
+        FROM claims c
+        JOIN articles a ON a.article_id = c.article_id
+        LEFT JOIN claim_clusters cl ON cl.claim_id = c.claim_id
+        ORDER BY c.claim_id
+        """
+    ).fetchall()
+    items = [ClaimForMatching(*row) for row in rows]
+    clusters = cluster(items)
+    now = datetime.now(UTC)
+    roots = {item.claim_id: item.root for item in items}
+    con.register(
+        "batch_clusters",
+        pa.table(
+            {
+                "claim_id": list(clusters),
+                "cluster_id": list(clusters.values()),
+                "root": [roots[c] for c in clusters],
+                "updated_at": pa.array([now] * len(clusters), pa.timestamp("us", tz="UTC")),
+            }
+        ),
+    )
+    con.execute(
+        """
+        MERGE INTO claim_clusters t USING batch_clusters s ON t.claim_id = s.claim_id
+        WHEN MATCHED AND t.cluster_id <> s.cluster_id
+            THEN UPDATE SET cluster_id = s.cluster_id, updated_at = s.updated_at
+        WHEN NOT MATCHED THEN INSERT (claim_id, cluster_id, root, updated_at)
+            VALUES (s.claim_id, s.cluster_id, s.root, s.updated_at)
+        """
+    )
+    con.unregister("batch_clusters")
+    found = corroborations(items, clusters)
+    con.register(
+        "batch_corroborated",
+        pa.table(
+            {
+                "event_id": [uuid.uuid4().hex for _ in found],
+                "claim_id": [f.claim_id for f in found],
+                "evidence_url": pa.array([f.evidence_url for f in found], pa.string()),
+                "note": [f.note for f in found],
+                "recorded_at": pa.array([now] * len(found), pa.timestamp("us", tz="UTC")),
+            }
+        ),
+    )
+    before = _event_count(con)
+    con.execute(
+        """
+        INSERT INTO verification_events
+            (event_id, claim_id, status, evidence_url, note, recorded_by, recorded_at,
+             automatic, run_id)
+        SELECT b.event_id, b.claim_id, 'corroborated', b.evidence_url, b.note, ?,
+               b.recorded_at, true, ?
+        FROM batch_corroborated b
+        LEFT JOIN (
+            SELECT claim_id, arg_max(status, event_seq) AS status
+            FROM verification_events WHERE automatic GROUP BY claim_id
+        ) last ON last.claim_id = b.claim_id
+        WHERE last.status IS DISTINCT FROM 'corroborated'
+        """,
+        [CORROBORATION, run_id],
+    )
+    con.unregister("batch_corroborated")
+    return _event_count(con) - before
+
+
+def _event_count(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT count(*) FROM verification_events").fetchall()[0][0]
+
+
+def record_verdict(
+    con: duckdb.DuckDBPyConnection,
+    claim_id: str,
+    status: str,
+    evidence_url: str | None,
+    note: str,
+    by: str,
+) -> None:
+    """Append an analyst verdict; it wins over every automatic status from now on."""
+    if status not in ANALYST_STATUSES:
+        raise ValueError(
+            f"bad status {status!r}: an analyst verdict is one of {', '.join(ANALYST_STATUSES)}"
+        )
+    if not by.strip():
+        raise ValueError("a verdict needs the analyst's name (by)")
+    known = con.execute("SELECT count(*) FROM claims WHERE claim_id = ?", [claim_id]).fetchall()[0]
+    if not known[0]:
+        raise UnknownClaim(f"no claim with id {claim_id!r} in the warehouse")
+    con.execute(
+        """
+        INSERT INTO verification_events
+            (event_id, claim_id, status, evidence_url, note, recorded_by, recorded_at, automatic)
+        VALUES (?, ?, ?, ?, ?, ?, ?, false)
+        """,
+        [uuid.uuid4().hex, claim_id, status, evidence_url, note, by, datetime.now(UTC)],
+    )
+
+
+def verification_history(con: duckdb.DuckDBPyConnection, claim_id: str) -> list[dict[str, Any]]:
+    """Every event of a claim, oldest first."""
+    cursor = con.execute(
+        """
+        SELECT status, evidence_url, note, recorded_by, recorded_at, automatic
+        FROM verification_events WHERE claim_id = ? ORDER BY event_seq
+        """,
+        [claim_id],
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+LIST_COLUMNS: Sequence[str] = (
+    "claim_id",
+    "source_id",
+    "published_at",
+    "claim_type",
+    "hedged",
+    "attributed_to",
+    "origin_class",
+    "verification_status",
+    "verification_reason",
+    "entities",
+    "attribution_chain",
+    "cluster_id",
+    "url",
+    "text",
+)
+
+
+def list_claims(
+    con: duckdb.DuckDBPyConnection,
+    status: str | None = None,
+    entity: str | None = None,
+    source: str | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Claims from claims_v, newest first, filtered by derived status, entity (id, name or
+    alias, case-insensitive) and source id."""
+    where: list[str] = []
+    params: list[Any] = []
+    if status is not None:
+        if status not in STATUSES:
+            raise ValueError(f"bad status {status!r}: one of {', '.join(STATUSES)}")
+        where.append("verification_status = ?")
+        params.append(status)
+    if source is not None:
+        where.append("source_id = ?")
+        params.append(source)
+    if entity is not None:
+        where.append(
+            """claim_id IN (
+                SELECT ce.claim_id FROM claim_entities ce JOIN entities e USING (entity_id)
+                WHERE e.entity_id = lower(?) OR lower(e.name) = lower(?)
+                   OR list_contains(list_transform(e.aliases, lambda a: lower(a)), lower(?)))"""
+        )
+        params.extend([entity, entity, entity])
+    sql = f"SELECT {', '.join(LIST_COLUMNS)} FROM claims_v"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY published_at DESC NULLS LAST, claim_id LIMIT ?"
+    params.append(limit)
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
