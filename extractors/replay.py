@@ -92,10 +92,7 @@ class RecordingTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = self.inner.handle_request(request)
-        body = response.read()
-        decoded = httpx.Response(
-            response.status_code, headers=response.headers, content=body, request=request
-        ).content
+        decoded = response.read()  # httpx undoes Content-Encoding on read
         write_response(self.path, str(request.url), response.status_code, response.headers, decoded)
         response.close()
         return httpx.Response(

@@ -31,7 +31,7 @@ DEMO_QUERIES = (
     ),
     (
         "Newest articles",
-        "SELECT published_at::DATE AS published, source_id, left(title, 60) AS title, n_claims "
+        "SELECT published_at::DATE AS published, source_id, left(title, 45) AS title, n_claims "
         "FROM articles_v ORDER BY published_at DESC LIMIT 5",
     ),
     (
@@ -146,7 +146,11 @@ def sql(
 
 
 @app.command()
-def sources(config: ConfigOption = None, db_path: DbOption = None) -> None:
+def sources(
+    config: ConfigOption = None,
+    db_path: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+) -> None:
     """List configured sources with their daily cursor and last run."""
     try:
         configured = load_sources(config)
@@ -157,24 +161,16 @@ def sources(config: ConfigOption = None, db_path: DbOption = None) -> None:
     if target.exists():
         with db.connect(target, read_only=True) as con:
             rows = con.execute(
-                "SELECT s.source_id, s.daily_cursor, r.run_id, r.finished_at, r.status "
+                "SELECT s.source_id, s.daily_cursor, s.last_run_id, r.status "
                 "FROM sources s LEFT JOIN runs r ON r.run_id = s.last_run_id"
             ).fetchall()
             state = {row[0]: row[1:] for row in rows}
     columns = ["id", "kind", "origin_class", "enabled", "verified", "cursor", "last_run", "status"]
     rows_out = [
-        [
-            s.id,
-            s.kind,
-            s.origin_class,
-            s.enabled,
-            s.verified,
-            *(state.get(s.id, (None, None, None, None))[:2]),
-            (state.get(s.id) or (None,) * 4)[3],
-        ]
+        [s.id, s.kind, s.origin_class, s.enabled, s.verified, *state.get(s.id, (None,) * 3)]
         for s in configured
     ]
-    render_rows(columns, rows_out, "table", console)
+    render_rows(columns, rows_out, fmt, console)
 
 
 @app.command()

@@ -65,6 +65,7 @@ def process_article(
         body_text,
         "\n".join(structure.highlights),
         "\n".join(structure.disclaimers),
+        "\n".join(f"{key}={value}" for key, value in sorted(structure.header.items())),
     )
     article = ArticleRecord(
         article_id=article_id,
