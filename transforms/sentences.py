@@ -83,6 +83,48 @@ _BULLET = re.compile(r"^\s*(?:[-•*▪●◦]|\u2022)\s+")
 _LIST_NUMBER_ONLY = re.compile(r"^\s*(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]|\(\d{1,2}\))\s*$")
 _ENDS_WITH_COMPANY_ABBREV = re.compile(r"\b(?:Co|Corp|Inc|No|Nos|St|Dr|Mr|Ms|Mrs)\.\s*$")
 _STARTS_AS_CONTINUATION = re.compile(r"^(?:Ltd|Limited|Inc|LLC|Corp|Corporation|Group|\d)")
+_ENDS_WITH_COUNTRY_ABBREV = re.compile(r"\b(?:U\.S|U\.K|U\.N|E\.U)\.$")
+# Words that start a new sentence after "…in the U.S."; anything else ("President", "Steel",
+# "Secretary") continues a name such as "then-U.S. President Andrew Johnson".
+_SENTENCE_STARTERS = frozenset(
+    (
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "Its",
+        "He",
+        "She",
+        "They",
+        "We",
+        "In",
+        "On",
+        "At",
+        "As",
+        "But",
+        "And",
+        "However",
+        "Meanwhile",
+        "Moreover",
+        "Since",
+        "While",
+        "For",
+        "A",
+        "An",
+        "There",
+        "If",
+        "When",
+        "After",
+        "Before",
+        "Such",
+        "Our",
+        "Their",
+        "His",
+        "Her",
+    )
+)
 
 
 def _is_ambiguous(paragraph: str) -> bool:
@@ -113,7 +155,7 @@ def _regex_split(paragraph: str) -> list[str]:
 
 
 def _apply_guards(pieces: list[str]) -> list[str]:
-    """Rejoin pieces split after "Co."/"No." or a bare list number; strip bullets."""
+    """Rejoin pieces split after "Co."/"No."/"then-U.S." or a bare list number; strip bullets."""
     out: list[str] = []
     for raw in pieces:
         piece = raw.strip()
@@ -122,6 +164,10 @@ def _apply_guards(pieces: list[str]) -> list[str]:
         if out and (
             _LIST_NUMBER_ONLY.match(out[-1])
             or (_ENDS_WITH_COMPANY_ABBREV.search(out[-1]) and _STARTS_AS_CONTINUATION.match(piece))
+            or (
+                _ENDS_WITH_COUNTRY_ABBREV.search(out[-1])
+                and piece.split()[0] not in _SENTENCE_STARTERS
+            )
         ):
             out[-1] = f"{out[-1]} {piece}"
             continue
