@@ -75,7 +75,7 @@ class ReplayTransport(httpx.BaseTransport):
         response = httpx.Response(
             archived.status,
             headers=list(archived.headers),
-            content=archived.body,
+            stream=httpx.ByteStream(archived.body),
             request=request,
         )
         response.extensions["recorded_at"] = archived.recorded_at
@@ -98,7 +98,7 @@ class RecordingTransport(httpx.BaseTransport):
         return httpx.Response(
             response.status_code,
             headers=[(k, v) for k, v in response.headers.items() if k not in _TRANSFER_HEADERS],
-            content=decoded,
+            stream=httpx.ByteStream(decoded),
             request=request,
         )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,11 +18,24 @@ from extractors.registry import SourceConfig
 from transforms.model import FetchRequest, ParseResult, Problem, RawDocument
 from transforms.pipeline import StageTimer, process_article
 from warehouse import db
+from warehouse.fetch_state import (
+    Checkpoint,
+    StateWrite,
+    Validators,
+    backfill_id,
+    load_checkpoint,
+    load_validators,
+    record_fetch,
+    save_checkpoint,
+)
 from warehouse.load import Batch, LoadStats, load_batch
 from warehouse.runs import daily_cursor, known_article_urls
 
 BATCH_ARTICLES = 250
 """Articles per load transaction: large enough for bulk loads, small enough to lose little."""
+
+INDEX_ROLES = frozenset({"feed", "sitemap", "listing", "api_page", "cdx"})
+"""Roles of index documents (lists of articles): asked conditionally, checkpointed in backfills."""
 
 _write_lock = threading.Lock()
 """Sources crawled in parallel threads take turns at the single DuckDB writer."""
@@ -44,6 +58,8 @@ class SourceResult:
 
     source_id: str
     requests: int = 0
+    unchanged_indexes: int = 0
+    """Index pages that answered 304 or with the same body as last time (not parsed again)."""
     stats: LoadStats = field(default_factory=LoadStats)
 
 
@@ -89,8 +105,8 @@ def read_document(
 
 
 def flush(ctx: CrawlContext, batch: Batch, *, retag: bool = False) -> LoadStats:
-    """Load a batch in one transaction on a short-lived write connection."""
-    if not len(batch) and batch.cursor is None:
+    """Load a batch, and the fetch state it proves, in one transaction on a short connection."""
+    if not len(batch) and batch.cursor is None and not batch.state_writes:
         return LoadStats()
     with ctx.timer.stage("load"), _write_lock, db.writer(ctx.db_path) as con:
         return load_batch(
@@ -103,38 +119,138 @@ def flush(ctx: CrawlContext, batch: Batch, *, retag: bool = False) -> LoadStats:
         )
 
 
-def crawl_source(ctx: CrawlContext, source: SourceConfig, window: Window) -> SourceResult:
-    """Follow a source's requests until none are left, loading as it goes.
+@dataclass
+class _Plan:
+    """Where a source's crawl starts: the first requests, what is done, what is known."""
 
-    Daily runs start from the stored cursor and move it with each loaded batch; backfills take
-    a date range and leave the cursor alone. Article pages whose URL is already stored are not
-    fetched again.
-    """
+    window: Window
+    frontier: deque[FetchRequest]
+    requested: set[str]
+    known: set[str]
+    validators: dict[str, Validators]
+    checkpoint_id: str | None
+    pages: int = 0
+    finished: bool = False
+
+
+def _plan(ctx: CrawlContext, source: SourceConfig, window: Window) -> _Plan:
+    """Daily runs resume from the cursor; backfills from their checkpoint, if any."""
     extractor = extractor_for(source.kind)
     with _write_lock, db.writer(ctx.db_path) as con:
         known = known_article_urls(con, source.id)
         if not window.is_backfill:
             window = Window(cursor=daily_cursor(con, source.id))
+            return _Plan(
+                window,
+                deque(extractor.start(source, window)),
+                set(),
+                known,
+                load_validators(con, source.id),
+                None,
+            )
+        checkpoint_id = backfill_id(source.id, window.since, window.until)
+        checkpoint = load_checkpoint(con, checkpoint_id)
+    if checkpoint is None:
+        return _Plan(
+            window, deque(extractor.start(source, window)), set(), known, {}, checkpoint_id
+        )
+    return _Plan(
+        window,
+        deque(checkpoint.frontier),
+        set(checkpoint.requested),
+        known,
+        {},
+        checkpoint_id,
+        checkpoint.pages,
+        checkpoint.done,
+    )
+
+
+def _unchanged_index(plan: _Plan, raw: RawDocument) -> bool:
+    """A daily run's index page that the server or its hash says has not changed since."""
+    if plan.window.is_backfill or raw.request.role not in INDEX_ROLES or raw.error:
+        return False
+    if raw.status == 304:
+        return True
+    stored = plan.validators.get(raw.request.url)
+    return stored is not None and stored.body_sha256 == raw.sha256
+
+
+def crawl_source(
+    ctx: CrawlContext,
+    source: SourceConfig,
+    window: Window,
+    progress: ProgressHook | None = None,
+) -> SourceResult:
+    """Follow a source's requests until none are left, loading as it goes.
+
+    Daily runs start from the stored cursor and move it with each loaded batch, ask index pages
+    conditionally and skip parsing an index whose body hash is unchanged. Backfills take a
+    half-open date range, leave the cursor alone, and save a checkpoint with every index page's
+    batch, so an interrupted range resumes where it stopped. Article pages whose URL is already
+    stored are not fetched again.
+    """
+    plan = _plan(ctx, source, window)
     result = SourceResult(source.id)
-    frontier: deque[FetchRequest] = deque(extractor.start(source, window))
-    requested: set[str] = set()
+    if plan.finished:
+        return result
+    requests_before = ctx.fetcher.requests[source.id]
+    frontier, requested = plan.frontier, plan.requested
     batch = Batch(source.id)
     while frontier:
         request = frontier.popleft()
         if request.url in requested:
             continue
         requested.add(request.url)
+        stored = plan.validators.get(request.url)
+        conditional = (
+            stored.conditional_headers() if stored and request.role in INDEX_ROLES else None
+        )
         with ctx.timer.stage("fetch"):
-            raw = ctx.fetcher.fetch(source, request)
+            raw = ctx.fetcher.fetch(source, request, conditional)
+        batch.raw_documents.extend(ctx.fetcher.take_side_documents(source.id))
         batch.raw_documents.append(raw)
-        parsed = read_document(source, raw, batch, window, ctx.timer)
+        plan.pages += 1
+        if request.role in INDEX_ROLES and raw.status in (200, 304) and not raw.error:
+            batch.state_writes.append(record_fetch(raw))
+        if _unchanged_index(plan, raw):
+            result.unchanged_indexes += 1
+            parsed = ParseResult()
+        else:
+            parsed = read_document(source, raw, batch, plan.window, ctx.timer)
         for follow in parsed.follow:
-            if not (follow.role == "article" and follow.url in known):
+            if not (follow.role == "article" and follow.url in plan.known):
                 frontier.append(follow)
-        if parsed.cursor and not window.is_backfill:
+        if parsed.cursor and not plan.window.is_backfill:
             batch.cursor = max(batch.cursor or "", parsed.cursor)
-        if len(batch.articles) >= BATCH_ARTICLES or not frontier:
+        page_done = plan.checkpoint_id is not None and request.role in INDEX_ROLES
+        if page_done or len(batch.articles) >= BATCH_ARTICLES or not frontier:
+            if plan.checkpoint_id is not None:
+                batch.state_writes.append(_checkpoint(ctx, source, plan))
             result.stats.add(flush(ctx, batch))
             batch = Batch(source.id)
-    result.requests = len(requested)
+        if progress is not None:
+            progress(source.id, plan.pages, len(frontier), result.stats.new)
+    result.requests = ctx.fetcher.requests[source.id] - requests_before
     return result
+
+
+ProgressHook = Callable[[str, int, int, int], None]
+"""Called after each document: (source id, documents done, requests pending, new articles)."""
+
+
+def _checkpoint(ctx: CrawlContext, source: SourceConfig, plan: _Plan) -> StateWrite:
+    assert plan.checkpoint_id is not None
+    return save_checkpoint(
+        Checkpoint(
+            backfill_id=plan.checkpoint_id,
+            source_id=source.id,
+            since=plan.window.since,
+            until=plan.window.until,
+            frontier=tuple(plan.frontier),
+            requested=frozenset(plan.requested),
+            pages=plan.pages,
+            done=not plan.frontier,
+        ),
+        ctx.run_id,
+    )

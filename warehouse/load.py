@@ -9,7 +9,7 @@ keyed on stable ids; loading the same batch twice changes nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -34,6 +34,8 @@ class Batch:
     problems: list[Problem] = field(default_factory=list)
     cursor: str | None = None
     """New daily cursor for the source, committed with this batch (None: leave it)."""
+    state_writes: list[Callable[[duckdb.DuckDBPyConnection], None]] = field(default_factory=list)
+    """Fetch-state writes (validators, backfill checkpoints) that must commit with this batch."""
 
     def __len__(self) -> int:
         return len(self.raw_documents) + len(self.articles) + len(self.problems)
@@ -312,4 +314,6 @@ def load_batch(
                 "WHERE source_id = ?",
                 [batch.cursor, batch.source_id],
             )
+        for write in batch.state_writes:
+            write(con)
     return stats
