@@ -51,6 +51,12 @@ _NOT_A_SUBJECT = frozenset(
     (
         "This",
         "That",
+        "Although",
+        "Though",
+        "When",
+        "If",
+        "Because",
+        "Once",
         "These",
         "Those",
         "It",
@@ -91,6 +97,7 @@ class SentenceAttribution:
 
 
 DOCUMENT_ORIGIN = "<document origin>"
+_ORG_TYPES = frozenset({"company", "soe", "government", "research", "outlet"})
 
 
 @dataclass
@@ -102,12 +109,18 @@ class AttributionContext:
     names: dict[str, str] = field(default_factory=dict)
 
     def update(self, mentions: list[Mention], gazetteer: Gazetteer) -> None:
+        """Remember the FIRST person and organisation of the latest sentence naming one: the
+        subject, usually ("Nippon Steel … announced its plan to acquire … U.S. Steel. The
+        company stated…" is Nippon Steel)."""
+        person = org = None
         for mention in mentions:
             entity = gazetteer.entities[mention.entity_id]
-            if entity.type == "person":
-                self.last_person = entity.entity_id
-            elif entity.type in ("company", "soe", "government", "research", "outlet"):
-                self.last_org = entity.entity_id
+            if entity.type == "person" and person is None:
+                person = entity.entity_id
+            elif entity.type in _ORG_TYPES and org is None:
+                org = entity.entity_id
+        self.last_person = person or self.last_person
+        self.last_org = org or self.last_org
 
 
 def _canonical(name: str, gazetteer: Gazetteer) -> tuple[str, str | None]:

@@ -42,24 +42,22 @@ _NOT_A_CLAIM = re.compile(
 
 _RECOMMENDATION = re.compile(
     r"\b(?:must|ought to|needs? to|it is (?:recommended|suggested|imperative|essential|necessary)"
-    r"|(?:strongly )?recommended|calls for|we should|should (?!the\b|any\b|their\b|its\b)\w+)"
+    r"|(?:strongly )?recommended|calls for|we should|(?:is|are) needed to|only by\b.*\bcan\b|"
+    r"should (?!the\b|any\b|their\b|its\b|be (?:noted|said|pointed out)\b)\w+)"
     r"|^(?:accelerate|focus on|plan for|careful planning)\b",
     re.IGNORECASE,
 )
 _FORECAST = re.compile(
     r"\b(?:(?<!national )(?<!political )will(?! of\b)|won[’']t|(?:is|are) (?:poised|set|expected|"
-    r"likely|bound|about) to|poised to|in the future|future\b|going forward|next decade|"
-    r"years? ahead|outlook)\b|^expect\b|,\s*expect\b",
+    r"likely|bound|about) to|poised to|in the future|going forward|years? ahead)\b|"
+    r"^expect\b|,\s*expect\b",
     re.IGNORECASE,
 )
-_CONDITIONAL_MODAL = re.compile(
-    r"\b(?:would|could|may|might)\b(?!\s+\d)[^.]*\b(?:if|once|should)\b|"
-    r"\b(?:if|once|should the)\b[^.]*\b(?:would|could|may|might)\b",
-    re.IGNORECASE,
-)
+_MODAL = re.compile(r"\b(?:would|could|may|might)\b(?!\s+\d)", re.IGNORECASE)
+"""A possibility or a conditional consequence is a statement about what has not happened."""
 _QUANTITY = re.compile(
-    r"(?:US\$|£|€|¥|RMB|\$)\s?\d|\d(?:[\d,.]*\d)?\s*(?:%|percent|per cent|billion|million|"
-    r"trillion|tons?|tonnes|barrels|terawatt-hours|TWh|GW|MW|yuan|yen|dollars)\b|"
+    r"(?:US\$|£|€|¥|RMB|\$)\s?\d|\d(?:[\d,.]*\d)?\s*(?:%|(?:percent|per cent|billion|million|"
+    r"trillion|tons?|tonnes|barrels|terawatt-hours|TWh|GW|MW|yuan|yen|dollars)\b)|"
     r"\b(?:nearly|over|about|close to|almost|approximately) (?:\d|three-quarters|half)",
     re.IGNORECASE,
 )
@@ -79,8 +77,21 @@ _DATE = re.compile(
 )
 _INTERPRETIVE = re.compile(
     r"\b(?:signals?|underscores?|illustrates?|reinforces?|suggests?|implies|means|reflects?|"
-    r"positions?|significance|matters|wake-up call|sign of|code for|in other words|put simply|"
-    r"is (?:about|less|more)|(?:is|are) (?:now )?(?:state doctrine|unrivaled|unmatched))\b",
+    r"positions?|significance|implications?|matters|wake-up call|sign of|code for|"
+    r"in other words|put simply|emerges? as|echoe[sd]|entails?|the West|Western|"
+    r"is (?:about|less|more)|state doctrine|unrivaled|unmatched|it should be (?:noted|said))\b",
+    re.IGNORECASE,
+)
+_LEADING_FRAME = re.compile(r"^In a move that [^,]*,\s*", re.IGNORECASE)
+_TRAILING_GLOSS = re.compile(r"—(?:language|an? \w+|which)\b[^—]*\bthat\b.*$")
+_TIME_ANCHOR = re.compile(
+    r"\b(?:since|as early as|after|during|following|in recent years|recently|currently|"
+    r"previous term|already|following the announcement)\b",
+    re.IGNORECASE,
+)
+_PAST = re.compile(
+    r"\b(?:has|have|had|was|were)\b|\b\w{3,}ed\b|\b(?:swept|made|took|began|became|saw|won|"
+    r"lost|sent|met|held|brought|led|set)\b",
     re.IGNORECASE,
 )
 
@@ -94,25 +105,33 @@ def is_claim(sentence: str, role: str) -> bool:
     return _NOT_A_CLAIM.search(sentence) is None
 
 
-def claim_type(sentence: str, role: str, *, reported_speech: bool) -> str:
+def _main_clause(sentence: str) -> str:
+    """The sentence without a leading "In a move that underscores …," frame or a trailing
+    "—language that … implies …" gloss, whose interpretive verbs do not make the reported
+    event itself an analysis."""
+    text = _LEADING_FRAME.sub("", sentence)
+    return _TRAILING_GLOSS.sub("", text)
+
+
+def claim_type(sentence: str, role: str, *, reported_speech: bool, hedged: bool = False) -> str:
     """The claim type of a sentence already known to be a claim.
 
     `reported_speech` is True when attribution found a speaker with a speech verb or a
-    "comment by" (transforms/attribution.py).
+    "comment by" (transforms/attribution.py); `hedged` when the sentence carries a hedge cue
+    (a hedged statement in a news section is the writer's reading, not the release's fact).
     """
     if reported_speech:
         return QUOTE
     if _RECOMMENDATION.search(sentence):
         return RECOMMENDATION
-    if _FORECAST.search(sentence) or _CONDITIONAL_MODAL.search(sentence):
+    if _FORECAST.search(sentence) or _MODAL.search(sentence):
         return FORECAST
-    interpretive = _INTERPRETIVE.search(sentence) is not None
+    interpretive = _INTERPRETIVE.search(_main_clause(sentence)) is not None
     if _QUANTITY.search(sentence) and not interpretive:
         return EVENT if _EVENT.search(sentence) and _DATE.search(sentence) else STATISTIC
+    if interpretive or (hedged and role not in (ANALYSIS, OUTLOOK)):
+        return ANALYSIS_TYPE
     if role in (ANALYSIS, OUTLOOK):
-        if _EVENT.search(sentence) and _DATE.search(sentence) and not interpretive:
-            return EVENT
-        return ANALYSIS_TYPE
-    if interpretive:
-        return ANALYSIS_TYPE
+        anchored = _DATE.search(sentence) or _TIME_ANCHOR.search(sentence)
+        return EVENT if anchored and _PAST.search(sentence) else ANALYSIS_TYPE
     return EVENT
