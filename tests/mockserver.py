@@ -1,0 +1,148 @@
+"""A loopback HTTP server for the fetching tests, with scripted answers and failure modes.
+
+Like scrapy's tests/mockserver: real sockets, so timeouts, redirects, chunked bodies and gzip
+behave as on the web, but only on 127.0.0.1 and bounded in time. Each path answers from a list
+of `Reply`s in turn (the last repeats), so "500 then success" is `[Reply(500), Reply(200, …)]`.
+Fixtures are defined here and imported by the test modules that use them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from extractors.registry import SourceConfig
+from warehouse import db
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One scripted answer."""
+
+    status: int = 200
+    body: bytes | str = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    """Seconds to wait before answering (for timeouts)."""
+    chunked: bool = False
+    """Send without Content-Length (so only the streamed byte count can catch a large body)."""
+    when: Callable[[dict[str, str]], bool] | None = None
+    """Answer whenever this accepts the request headers (e.g. a matching If-None-Match);
+    replies without it answer in turn."""
+
+
+def gzipped(data: bytes) -> bytes:
+    return gzip.compress(data, mtime=0)
+
+
+class MockServer:
+    """Routes by path (query included); records every request path and its headers."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, list[Reply]] = {}
+        self.hits: Counter[str] = Counter()
+        self._served: Counter[str] = Counter()
+        self.request_headers: list[tuple[str, dict[str, str]]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                return
+
+            def do_GET(self) -> None:
+                server._answer(self)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def route(self, path: str, *replies: Reply) -> None:
+        self.routes[path] = list(replies)
+
+    def _answer(self, handler: BaseHTTPRequestHandler) -> None:
+        path = handler.path
+        headers = {k.lower(): v for k, v in handler.headers.items()}
+        self.hits[path] += 1
+        self.request_headers.append((path, headers))
+        replies = self.routes.get(path) or self.routes.get(urlsplit(path).path)
+        matching = [r for r in replies or [] if r.when is not None and r.when(headers)]
+        in_turn = [r for r in replies or [] if r.when is None]
+        if matching:
+            reply = matching[0]
+        elif in_turn:
+            reply = in_turn[min(self._served[path], len(in_turn) - 1)]
+            self._served[path] += 1
+        else:
+            reply = Reply(404, b"not found")
+        if reply.delay:
+            time.sleep(reply.delay)
+        body = reply.body.encode() if isinstance(reply.body, str) else reply.body
+        try:
+            handler.send_response(reply.status)
+            for name, value in reply.headers.items():
+                handler.send_header(name, value)
+            if reply.chunked:
+                handler.send_header("Connection", "close")
+            else:
+                handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            handler.wfile.write(body)
+            if reply.chunked:
+                handler.close_connection = True
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def __enter__(self) -> MockServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def mock_server() -> Iterator[MockServer]:
+    with MockServer() as server:
+        yield server
+
+
+def loopback_source(server: MockServer, kind: str = "rss", **options: object) -> SourceConfig:
+    """A source on the mock server: loopback allowed, no pacing, tiny retry waits."""
+    return SourceConfig(
+        id="mock",
+        name="Mock source",
+        kind=kind,
+        base_url=server.base,
+        origin_class="independent_news",
+        allowed_domains=("127.0.0.1",),
+        rate_limit=0.0,
+        allow_private_network=True,
+        options={"backoff": 0.01, "read_timeout": 2.0, "max_retries": 2, **options},
+    )
+
+
+@pytest.fixture
+def warehouse_path(tmp_path: Path) -> Path:
+    path = tmp_path / "w.duckdb"
+    with db.writer(path):
+        pass
+    return path
