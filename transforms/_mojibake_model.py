@@ -1,0 +1,235 @@
+"""A learned guess for characters whose bytes were lost (Thai-codepage mojibake, variant A).
+
+When UTF-8 is read as TIS-620 and the C1 bytes 0x80-0x9F are dropped, ’ “ ” — – and → all
+become the same `โ` (the lead byte 0xE2 alone). Only context can tell them apart, so this is a
+log-linear classifier over character-context features, trained on clean English
+(`scripts/train_quote_model.py`) and stored as a small JSON in `transforms/data/`.
+
+The same `features()` function is used for training and for prediction, so they cannot drift:
+the left context is the already repaired text, the right context is the damaged text where
+every still-unresolved character is the placeholder `PLACEHOLDER` (in training, every character
+that could be such a guess is masked the same way).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+PLACEHOLDER = "\ufffc"
+"""Stands for a damaged character whose value is not decided yet."""
+
+LEFT_CONTEXT = 160
+"""Characters of repaired text before a position (long enough to see an opening quote)."""
+
+RIGHT_CONTEXT = 24
+"""Characters of damaged text after a position."""
+
+LOSSABLE = frozenset(range(0x80, 0xA1))
+"""Bytes that TIS-620 decoders drop: the C1 range, and 0xA0 which plain TIS-620 leaves undefined."""
+
+EPOCHS = 12
+LEARNING_RATE = 0.3
+
+FALLBACK_LABELS = "…×€™•→′″"
+"""Typographic characters the model can always restore: each is added (with no weights) when
+the corpus has no character with the same lossy signature, so a rare … or × still comes back
+when it is the only character that fits."""
+
+_DASHES = "–—"
+
+
+def is_lossy(char: str) -> bool:
+    """True when `char`'s UTF-8 continuation bytes include one a TIS-620 reader would drop."""
+    return len(char) == 1 and any(byte in LOSSABLE for byte in char.encode("utf-8")[1:])
+
+
+def _char_class(char: str) -> str:
+    if char == PLACEHOLDER:
+        return "P"
+    if char == "\n":
+        return "n"
+    if char.isspace():
+        return "s"
+    if char.isdigit():
+        return "d"
+    if char.isalpha():
+        return "L" if char.isupper() else "l"
+    return char if char.isascii() or is_lossy(char) else "o"
+
+
+def _kind(char_class: str) -> str:
+    """Coarser than `_char_class`: what side of a word the neighbour is on."""
+    if char_class in "^nsP" or char_class in "([{":
+        return "open"
+    if char_class in "lLd" or char_class in ")]}.,;:!?%’”":
+        return "word"
+    return "other"
+
+
+def _word_before(left: str) -> str:
+    end = len(left)
+    start = end
+    while start > 0 and left[start - 1].isalpha():
+        start -= 1
+    return left[start:end]
+
+
+def _word_after(right: str) -> str:
+    end = 0
+    while end < len(right) and right[end].isalpha():
+        end += 1
+    return right[:end]
+
+
+def _open_quote(paragraph: str) -> str:
+    """Which quotation is open at the end of `paragraph`: none, double, or single.
+
+    A closing ’ is told from an apostrophe by what follows it (not a letter).
+    """
+    double = paragraph.rfind("“") if paragraph.count("“") > paragraph.count("”") else -1
+    single = paragraph.rfind("‘")
+    if single >= 0:
+        tail = paragraph[single:] + " "
+        if any(c == "’" and not tail[i + 1].isalpha() for i, c in enumerate(tail[:-1])):
+            single = -1
+    if single > double:
+        return "single"
+    return "double" if double >= 0 else "none"
+
+
+def features(left: str, right: str) -> list[str]:
+    """Context features of a damaged position, as `group=value` strings (one per group)."""
+    l1 = _char_class(left[-1]) if left else "^"
+    l2 = _char_class(left[-2]) if len(left) > 1 else "^"
+    r1 = _char_class(right[0]) if right else "$"
+    r2 = _char_class(right[1]) if len(right) > 1 else "$"
+    word_before = _word_before(left)
+    word_after = _word_after(right)
+    paragraph = left[left.rfind("\n") + 1 :]
+    open_quote = _open_quote(paragraph)
+    token_left = paragraph[max(paragraph.rfind(" "), paragraph.rfind("\u00a0")) + 1 :]
+    token_right = right.split(None, 1)[0] if right and not right[0].isspace() else ""
+    chain = any(dash in token_left for dash in _DASHES) or any(
+        char == PLACEHOLDER and index + 1 < len(token_right) and token_right[index + 1].isalnum()
+        for index, char in enumerate(token_right)
+    )
+    return [
+        "bias",
+        f"l1={l1}",
+        f"r1={r1}",
+        f"l1r1={l1}{r1}",
+        f"lkind={_kind(l1)}",
+        f"rkind={_kind(r1)}",
+        f"rwlen={min(len(word_after), 3)}",
+        f"l2={l2}{l1}",
+        f"r2={r1}{r2}",
+        f"lw={word_before.lower()}",
+        f"rw={word_after.lower()}",
+        f"lsuf={word_before[-3:].lower()}",
+        f"rsuf={word_after[-3:].lower()}",
+        f"lcap={word_before[:1].isupper()}",
+        f"quote={open_quote}",
+        f"chain={chain}",
+    ]
+
+
+@dataclass(frozen=True)
+class Guess:
+    char: str
+    confidence: float
+
+
+def lossy_signature(char: str) -> bytes:
+    """What a TIS-620 reader that drops C1 bytes leaves of `char`'s UTF-8 encoding."""
+    encoded = char.encode("utf-8")
+    return encoded[:1] + bytes(byte for byte in encoded[1:] if byte not in LOSSABLE)
+
+
+class QuoteModel:
+    """A log-linear (softmax) choice among the characters that fit the surviving bytes.
+
+    Log-linear rather than naive Bayes because the context features overlap heavily (the
+    neighbour's class, its kind and the pair all say "between two letters"), and naive Bayes
+    counts such evidence several times over.
+    """
+
+    def __init__(self, weights: dict[str, dict[str, float]]):
+        self.weights = weights
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(self.weights)
+
+    def predict(self, candidates: Iterable[str], left: str, right: str) -> Guess | None:
+        """The most probable of `candidates` (those the model knows) and its probability."""
+        known = [char for char in candidates if char in self.weights]
+        if not known:
+            return None
+        probabilities = self._probabilities(known, features(left, right))
+        best = max(known, key=probabilities.__getitem__)
+        return Guess(best, probabilities[best])
+
+    def _probabilities(self, candidates: list[str], feats: list[str]) -> dict[str, float]:
+        scores = {c: sum(self.weights[c].get(f, 0.0) for f in feats) for c in candidates}
+        top = max(scores.values())
+        exps = {c: math.exp(score - top) for c, score in scores.items()}
+        total = sum(exps.values())
+        return {c: value / total for c, value in exps.items()}
+
+    def to_json(self) -> str:
+        rounded = {
+            label: {f: round(w, 3) for f, w in sorted(weights.items()) if abs(w) >= 0.001}
+            for label, weights in sorted(self.weights.items())
+        }
+        return json.dumps(rounded, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> QuoteModel:
+        return cls(json.loads(text))
+
+
+def train(texts: Iterable[str], epochs: int = EPOCHS) -> QuoteModel:
+    """Fit the softmax on every lossy character of clean `texts`, among its look-alikes.
+
+    Each example only competes with the characters that share its lossy signature (’ with
+    “ ” — –, ™ with •), which is exactly the choice `predict` faces.
+    """
+    examples: list[tuple[list[str], str]] = []
+    for text in texts:
+        masked = "".join(PLACEHOLDER if is_lossy(char) else char for char in text)
+        for index, char in enumerate(text):
+            if is_lossy(char):
+                left = text[max(0, index - LEFT_CONTEXT) : index]
+                right = masked[index + 1 : index + 1 + RIGHT_CONTEXT]
+                examples.append((features(left, right), char))
+    rivals: dict[bytes, list[str]] = {}
+    for label in sorted({label for _, label in examples}):
+        rivals.setdefault(lossy_signature(label), []).append(label)
+    for label in FALLBACK_LABELS:
+        rivals.setdefault(lossy_signature(label), [label])
+    model = QuoteModel({label: {} for group in rivals.values() for label in group})
+    for epoch in range(epochs):
+        rate = LEARNING_RATE / (1 + epoch)
+        for feats, label in examples:
+            candidates = rivals[lossy_signature(label)]
+            if len(candidates) == 1:
+                continue
+            probabilities = model._probabilities(candidates, feats)
+            for candidate in candidates:
+                step = rate * ((candidate == label) - probabilities[candidate])
+                weights = model.weights[candidate]
+                for feature in feats:
+                    weights[feature] = weights.get(feature, 0.0) + step
+    return model
+
+
+@cache
+def shipped_model() -> QuoteModel:
+    """The model trained on `benchmarks/corpus/` and shipped as `transforms/data/`."""
+    text = resources.files("transforms").joinpath("data/quote_model.json").read_text("utf-8")
+    return QuoteModel.from_json(text)
