@@ -36,6 +36,14 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+from tenacity import (
+    Future,
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    retry_if_result,
+    stop_after_attempt,
+)
 
 from extractors.politeness import (
     ALLOW_ALL,
@@ -246,25 +254,34 @@ class Fetcher:
     ) -> RawDocument:
         """One request (with its retries and redirects), answered as a raw document."""
         policy = FetchPolicy.for_source(source, self.policy)
-        attempts = 0
-        while True:
-            attempts += 1
-            try:
-                answer = self._follow(source, request.url, policy, conditional or {}, True)
-            except FetchFailed as failure:
-                retryable = failure.reason in ("timeout", "connection_error")
-                if retryable and attempts <= policy.max_retries:
-                    self._count(source.id, f"retry/{failure.reason}")
-                    self.sleep(policy.backoff * 2 ** (attempts - 1))
-                    continue
-                return self._document(_with_attempts(request, attempts), None, failure)
-            if answer.status in RETRY_STATUSES and attempts <= policy.max_retries:
-                asked = retry_after_seconds(answer.headers.get("retry-after"))
-                if asked is None or asked <= policy.max_retry_after:
-                    self._count(source.id, f"retry/http_{answer.status}")
-                    self.sleep(asked if asked is not None else policy.backoff * 2 ** (attempts - 1))
-                    continue
-            return self._document(_with_attempts(request, attempts), answer)
+        retrying = Retrying(
+            stop=stop_after_attempt(policy.max_retries + 1),
+            retry=retry_if_exception(_transient)
+            | retry_if_result(lambda answer: _worth_retrying(answer, policy)),
+            wait=lambda state: _wait_seconds(state, policy),
+            before_sleep=lambda state: self._count(source.id, f"retry/{_reason(state)}"),
+            sleep=self.sleep,
+            retry_error_callback=lambda state: state.outcome,
+        )
+        answer: _Answer | None = None
+        failure: FetchFailed | None = None
+        try:
+            outcome = retrying(self._follow, source, request.url, policy, conditional or {}, True)
+        except FetchFailed as exc:  # not worth retrying (refused, too large…)
+            failure = exc
+        else:
+            if isinstance(outcome, Future):  # retries ran out: keep the last attempt's result
+                last = outcome.exception()
+                if last is None:
+                    answer = outcome.result()
+                elif isinstance(last, FetchFailed):
+                    failure = last
+                else:
+                    raise last
+            else:
+                answer = outcome
+        attempts = retrying.statistics.get("attempt_number", 1)
+        return self._document(_with_attempts(request, attempts), answer, failure)
 
     def _refusal(self, source: SourceConfig, url: str, check_robots: bool) -> FetchFailed | None:
         parts = urlsplit(url)
@@ -404,6 +421,36 @@ class Fetcher:
         with self._lock:
             self._side.setdefault(source.id, []).append(document)
         return rules
+
+
+def _transient(exc: BaseException) -> bool:
+    return isinstance(exc, FetchFailed) and exc.reason in ("timeout", "connection_error")
+
+
+def _worth_retrying(answer: _Answer, policy: FetchPolicy) -> bool:
+    """429/5xx are retried, unless the server asks for a longer wait than we will give it."""
+    if answer.status not in RETRY_STATUSES:
+        return False
+    asked = retry_after_seconds(answer.headers.get("retry-after"))
+    return asked is None or asked <= policy.max_retry_after
+
+
+def _wait_seconds(state: RetryCallState, policy: FetchPolicy) -> float:
+    """Retry-After when the server gave one, else exponential backoff from `policy.backoff`."""
+    assert state.outcome is not None
+    if not state.outcome.failed:
+        asked = retry_after_seconds(state.outcome.result().headers.get("retry-after"))
+        if asked is not None:
+            return asked
+    return policy.backoff * 2 ** (state.attempt_number - 1)
+
+
+def _reason(state: RetryCallState) -> str:
+    assert state.outcome is not None
+    if state.outcome.failed:
+        failure = state.outcome.exception()
+        return failure.reason if isinstance(failure, FetchFailed) else "error"
+    return f"http_{state.outcome.result().status}"
 
 
 def _with_attempts(request: FetchRequest, attempts: int) -> FetchRequest:
