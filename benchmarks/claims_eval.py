@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.seed_articles import seed_article, seed_source
+from tests.seed_articles import seed_article, seed_source
 from transforms.claim_types import CLAIM_TYPES
 from transforms.claims import extract_claims
 from transforms.section_roles import ROLES

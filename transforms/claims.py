@@ -79,8 +79,9 @@ class ClaimSet:
     """Claim chains and article-level edges (authors, publisher, fetch)."""
     claim_entities: tuple[ClaimEntity, ...] = ()
     roots: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
-    """claim_id -> root: the original release URL, else `agent:<id>` of the original asserter.
-    Copies of the same root never corroborate each other."""
+    """claim_id -> root, `agent:<id>` of the original asserter (for a summarised release, the
+    releasing organisation). Syndicated copies, mirrors and translations keep the root of what
+    they copy, so they never corroborate it; the release URL is in `origin_url`."""
     sentences: tuple[TaggedSentence, ...] = ()
     tagger_version: str = TAGGER_VERSION
 
@@ -216,11 +217,7 @@ def extract_claims(
             edges.extend(
                 chain_edges(claim_id, who.asserter, who.relays, chain_doc, article.url, origin_url)
             )
-            roots[claim_id] = (
-                origin_url
-                if (who.through_origin and origin_url)
-                else (f"agent:{who.asserter.agent_id}")
-            )
+            roots[claim_id] = f"agent:{who.asserter.agent_id}"
     for agent in (doc.origin, doc.mirrored_from, *doc.authors):
         if agent is not None:
             agents.setdefault(agent.agent_id, agent)
