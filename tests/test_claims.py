@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.seed_articles import REEX, seed_article, seed_source
 from tests.claims_fixtures import article
+from tests.seed_articles import REEX, seed_article, seed_source
 from transforms.claims import extract_claims
 from transforms.model import Claim
 
