@@ -34,9 +34,9 @@ from transforms.sentences import split_sentences
             ["It ranked No. 33 in 2024.", "Prices rose 3.5%."],
         ),
         (
-            "As early as 1860, then-U.S. President Andrew Johnson had commissioned a survey. Later.",
+            "As early as 1860, then-U.S. President Andrew Johnson had commissioned it. Later.",
             [
-                "As early as 1860, then-U.S. President Andrew Johnson had commissioned a survey.",
+                "As early as 1860, then-U.S. President Andrew Johnson had commissioned it.",
                 "Later.",
             ],
         ),
