@@ -237,45 +237,55 @@ def _exchanges(
     html_sample: int,
     html_urls: list[str],
     cursor_out: list[str],
+    backfill: tuple[datetime, datetime] | None,
 ) -> Iterator[samples.Exchange]:
     """Every exchange of the archive, rendered page by page (never all posts in memory)."""
     site = gen.site
     yield samples.robots(f"{WP_BASE}/robots.txt", samples.WP_ROBOTS, "nginx")
-    total = len(plans)
-    pages = max(1, -(-total // PER_PAGE))
     cursor = ""
-    for page in range(1, pages + 1):
-        chunk = plans[(page - 1) * PER_PAGE : page * PER_PAGE]
-        objects = []
-        for plan in chunk:
-            post, content = gen.post(plan)
-            objects.append(samples.post_object(site, post, content))
+    for page, objects in _pages(gen, plans):
+        for plan in plans[(page - 1) * PER_PAGE : page * PER_PAGE]:
             if plan.index < html_sample:
-                footer = site["footer"]
-                exchange = samples.post_page(site, post, content, footer)
+                post, content = gen.post(plan)
+                exchange = samples.post_page(site, post, content, site["footer"])
                 html_urls.append(exchange.url)
                 yield exchange
-        if objects:
-            cursor = max(cursor, objects[-1]["modified_gmt"])
-        exchange = samples.api_exchange(site, objects, 1, PER_PAGE)
-        exchange = _as_page(exchange, site, page, pages, total)
-        yield exchange
+        cursor = max(cursor, objects[-1]["modified_gmt"]) if objects else cursor
+        yield _as_page(site, objects, page, len(plans), {})
     cursor_out.append(cursor)
+    if backfill is not None:
+        since, until = backfill
+        window = {
+            k: v.strftime("%Y-%m-%dT%H:%M:%S") for k, v in (("after", since), ("before", until))
+        }
+        inside = [p for p in plans if since <= p.date < until]
+        for page, objects in _pages(gen, inside):
+            yield _as_page(site, objects, page, len(inside), window)
     yield samples.api_exchange(site, [], 1, PER_PAGE, modified_after=cursor)
     yield samples.robots(f"{MIRROR_BASE}/robots.txt", samples.CNGEO_ROBOTS, "Microsoft-IIS/10.0")
     for index in range(mirrors):
         yield gen.mirror_page(index)
 
 
+def _pages(gen: Generator, plans: list[_PostPlan]) -> Iterator[tuple[int, list[dict]]]:
+    """The API's pages over `plans` (already in modified order): page number, post objects."""
+    pages = max(1, -(-len(plans) // PER_PAGE))
+    for page in range(1, pages + 1):
+        chunk = plans[(page - 1) * PER_PAGE : page * PER_PAGE]
+        yield page, [samples.post_object(gen.site, *gen.post(plan)) for plan in chunk]
+
+
 def _as_page(
-    exchange: samples.Exchange, site: dict, page: int, pages: int, total: int
+    site: dict, objects: list[dict], page: int, total: int, window: dict[str, str]
 ) -> samples.Exchange:
-    """Re-address a one-page answer as page `page` of `pages`, with the site-wide totals.
+    """Page `page` of the posts endpoint holding `objects`, with the totals of the whole answer.
 
     `api_exchange` slices a full post list; rendering only one page's posts at a time keeps
     memory flat, so the URL and the paging headers are set here instead.
     """
-    url = samples.api_url(site["base"], page=page, per_page=PER_PAGE)
+    exchange = samples.api_exchange(site, objects, 1, PER_PAGE, **window)
+    pages = max(1, -(-total // PER_PAGE))
+    url = samples.api_url(site["base"], page=page, per_page=PER_PAGE, **window)
     totals = {"x-wp-total": str(total), "x-wp-totalpages": str(pages)}
     headers = [(k, totals.get(k.lower(), v)) for k, v in exchange.headers]
     headers = [(k, v) for k, v in headers if k.lower() != "link"]
@@ -326,8 +336,13 @@ def generate(
     mirror_share: float = 0.05,
     mojibake_share: float = 0.1,
     html_sample: int = 300,
+    backfill: tuple[datetime, datetime] | None = None,
 ) -> GeneratedArchive:
-    """Write `archive.warc.gz` and `sources.toml` for `n` articles into `out_dir`."""
+    """Write `archive.warc.gz` and `sources.toml` for `n` articles into `out_dir`.
+
+    `backfill` (since, until) adds the API pages a backfill of that range asks for
+    (`after`/`before`), so a windowed backfill replays too.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     mirrors = round(n * mirror_share)
     gen = Generator(seed)
@@ -337,7 +352,9 @@ def generate(
     warc = out_dir / "archive.warc.gz"
     buffer = io.BufferedWriter(io.FileIO(warc, "w"), buffer_size=1 << 20)
     with buffer:
-        samples.write_warc(_exchanges(gen, plans, mirrors, html_sample, html_urls, cursor), buffer)
+        samples.write_warc(
+            _exchanges(gen, plans, mirrors, html_sample, html_urls, cursor, backfill), buffer
+        )
     config = out_dir / "sources.toml"
     config.write_text(registry_toml(mirrors), encoding="utf-8")
     return GeneratedArchive(warc, config, len(plans), mirrors, tuple(html_urls), cursor[0])
