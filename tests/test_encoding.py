@@ -4,9 +4,11 @@ and the promise to leave clean English and foreign text byte-identical."""
 from pathlib import Path
 
 import pytest
+from ftfy.badness import is_bad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from transforms._mojibake_ftfy import looks_bad
 from transforms._mojibake_model import QuoteModel, shipped_model, train
 from transforms._mojibake_thai import damage
 from transforms.encoding import repair, repair_text
@@ -256,3 +258,16 @@ def test_reversible_variants_always_restore(text: str) -> None:
     text = "Price " + text  # a line of damage with no Latin letter at all is left alone
     assert repair_text(damage(text, "cp1252")) == text
     assert repair_text(damage(text, "control")) == text
+
+
+MOJIBAKE_ALPHABET = st.sampled_from(
+    [chr(c) for c in range(0x20, 0x7F)]
+    + [chr(c) for c in range(0x80, 0x250)]
+    + list("’‘“”—–…•™€‚„†‡‰‹›ŒœŠšŸŽžƒˆ˜√≈∂≠≤≥βΒΓΞΟВГРСЂўā")
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(MOJIBAKE_ALPHABET, max_size=60))
+def test_ftfy_prefilter_never_misses_what_is_bad_flags(text: str) -> None:
+    assert looks_bad(text) or not is_bad(text)
