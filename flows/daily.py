@@ -21,6 +21,7 @@ from prefect.cache_policies import NONE  # noqa: E402
 from extractors.base import Window  # noqa: E402
 from extractors.http import Fetcher, build_transport  # noqa: E402
 from extractors.registry import SourceConfig, load_sources, select_sources  # noqa: E402
+from flows import runlock  # noqa: E402
 from flows.crawl import CrawlContext, SourceResult, crawl_source  # noqa: E402
 from flows.version import code_version  # noqa: E402
 from warehouse import db  # noqa: E402
@@ -75,23 +76,24 @@ async def run_sources(
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
     }
-    with db.writer(db_path) as con:
-        register_sources(con, sources)
-        start_run(con, summary, version, params)
-    fetcher = Fetcher(build_transport(replay, record), summary.run_id)
-    ctx = CrawlContext(db_path, fetcher, summary.run_id, version)
-    window = Window(since=since, until=until)
-    try:
-        results = await asyncio.gather(*(crawl_source_task(ctx, s, window) for s in sources))
-        summarise(summary, list(results))
-        summary.status = "succeeded"
-    except BaseException as exc:
-        summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
-        raise
-    finally:
-        fetcher.close()
+    with runlock.hold(db_path):  # one writing run per warehouse (flows/runlock.py)
         with db.writer(db_path) as con:
-            finish_run(con, summary)
+            register_sources(con, sources)
+            start_run(con, summary, version, params)
+        fetcher = Fetcher(build_transport(replay, record), summary.run_id)
+        ctx = CrawlContext(db_path, fetcher, summary.run_id, version)
+        window = Window(since=since, until=until)
+        try:
+            results = await asyncio.gather(*(crawl_source_task(ctx, s, window) for s in sources))
+            summarise(summary, list(results))
+            summary.status = "succeeded"
+        except BaseException as exc:
+            summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            fetcher.close()
+            with db.writer(db_path) as con:
+                finish_run(con, summary)
     return summary
 
 

@@ -17,12 +17,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from warehouse.db import WarehouseBusy
+
 WAIT_SECONDS = float(os.environ.get("CLAIMTRAIL_RUN_LOCK_WAIT", "30"))
 _POLL_SECONDS = 0.2
 
 
-class RunInProgress(RuntimeError):
-    """Another claimtrail run holds the warehouse's run lock (raised after waiting)."""
+class RunInProgress(WarehouseBusy):
+    """Another claimtrail run holds the warehouse's run lock (raised after waiting).
+
+    A `WarehouseBusy`, so every command that already reports a busy warehouse reports this too.
+    """
 
 
 def lock_path(db_path: Path | str) -> Path:
