@@ -7,10 +7,12 @@ so an analyst can tell a selector-parsed page from a trafilatura guess.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import trafilatura
 from bs4 import BeautifulSoup
 
-from extractors.dates import parse_datetime
+from extractors.dates import parse_listed_date
 from extractors.registry import SourceConfig
 from transforms.decoding import decode_body
 from transforms.model import ParsedArticle, ParseResult, Problem, RawDocument
@@ -44,8 +46,23 @@ def canonical_url(soup: BeautifulSoup, fallback: str) -> str:
     return str(href).strip() if href else fallback
 
 
-def parse_article_page(source: SourceConfig, raw: RawDocument) -> ParseResult:
-    """One article from an HTML page, or a problem saying why there is none."""
+def _article_url(soup: BeautifulSoup, final_url: str, original_url: str | None) -> str:
+    if original_url is None:
+        return canonical_url(soup, final_url)
+    stated = canonical_url(soup, original_url)
+    same_site = urlsplit(stated).hostname == urlsplit(original_url).hostname
+    return stated if same_site else original_url
+
+
+def parse_article_page(
+    source: SourceConfig, raw: RawDocument, original_url: str | None = None
+) -> ParseResult:
+    """One article from an HTML page, or a problem saying why there is none.
+
+    `original_url` is where the page really lives when it was read from somewhere else (a web
+    archive capture): it is the fallback canonical URL, and a canonical link pointing back into
+    the archive is ignored.
+    """
     if raw.error:
         return ParseResult()
     if not raw.body.strip():
@@ -85,12 +102,12 @@ def parse_article_page(source: SourceConfig, raw: RawDocument) -> ParseResult:
     )
     article = ParsedArticle(
         source_id=source.id,
-        url=canonical_url(soup, raw.final_url),
+        url=_article_url(soup, raw.final_url, original_url),
         title=title,
         content_html=content_html,
         raw_id=raw.raw_id,
         extraction_method=method,
-        published_at=parse_datetime(date_text),
+        published_at=parse_listed_date(date_text, options.get("date_format")),
         language=source.language,
         meta={"charset": decoded.encoding, "charset_path": decoded.path},
     )

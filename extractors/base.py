@@ -37,6 +37,22 @@ class Window:
     def is_backfill(self) -> bool:
         return self.since is not None or self.until is not None
 
+    def as_meta(self) -> dict[str, str]:
+        """The window as request meta: it travels with the request so a pure `parse` sees it."""
+        meta = {
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+            "cursor": self.cursor or "",
+        }
+        return {k: v for k, v in meta.items() if v}
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, str]) -> Window:
+        def when(key: str) -> datetime | None:
+            return datetime.fromisoformat(meta[key]) if meta.get(key) else None
+
+        return cls(cursor=meta.get("cursor") or None, since=when("since"), until=when("until"))
+
     def contains(self, when: datetime | None) -> bool:
         """Whether a publication time falls in the range (unknown times are kept)."""
         if when is None:

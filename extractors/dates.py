@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -27,3 +28,40 @@ def parse_datetime(value: str | None, *, naive_is_utc: bool = True) -> datetime 
             return None
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
+
+
+_DATE_IN_TEXT = re.compile(r"(?P<y>(?:19|20)\d\d)[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})")
+
+
+def parse_listed_date(text: str | None, fmt: str | None = None) -> datetime | None:
+    """A date as a listing or page header prints it ("2025-01-15", "[2025/01/15]", "2025年1月15日").
+
+    With `fmt` (strptime) only that format is accepted; otherwise a full timestamp is tried
+    first, then the first year-month-day found in the text. Listing dates carry no zone: UTC.
+    """
+    if not text or not text.strip():
+        return None
+    if fmt:
+        try:
+            return datetime.strptime(text.strip(), fmt).replace(tzinfo=UTC)
+        except ValueError:
+            return None
+    full = parse_datetime(text)
+    if full is not None:
+        return full
+    return date_from_match(_DATE_IN_TEXT.search(text))
+
+
+def date_from_match(match: re.Match[str] | None) -> datetime | None:
+    """A UTC midnight from a match with named groups y, m, d (None when absent or invalid)."""
+    if match is None:
+        return None
+    try:
+        return datetime(int(match["y"]), int(match["m"]), int(match["d"]), tzinfo=UTC)
+    except (IndexError, ValueError):
+        return None
+
+
+def cursor_text(when: datetime) -> str:
+    """The form cursors are stored in: naive UTC ISO seconds (sorts as text)."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")

@@ -45,6 +45,7 @@ from tenacity import (
     stop_after_attempt,
 )
 
+from extractors.base import extractor_for
 from extractors.politeness import (
     ALLOW_ALL,
     HostThrottle,
@@ -120,6 +121,14 @@ def build_transport(
     return RecordingTransport(live, record) if record else live
 
 
+def _client(transport: httpx.BaseTransport) -> httpx.Client:
+    return httpx.Client(
+        transport=transport,
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+        follow_redirects=False,
+    )
+
+
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
     """`Retry-After` as seconds (it may be a number or an HTTP date); None when absent."""
     if not value:
@@ -136,7 +145,7 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-class _CappedDecoder:
+class CappedDecoder:
     """gzip/deflate decoding that stops as soon as the output passes `limit` bytes."""
 
     def __init__(self, encoding: str, limit: int) -> None:
@@ -181,11 +190,8 @@ class Fetcher:
         self.resolver = None if self.offline else resolver
         self.sleep = sleep
         self.throttle = HostThrottle()
-        self.client = httpx.Client(
-            transport=transport,
-            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
-            follow_redirects=False,
-        )
+        self.client = _client(transport)
+        self._own_clients: dict[str, httpx.Client] = {}
         self._lock = threading.Lock()
         self.requests: Counter[str] = Counter()
         """HTTP requests sent, per source id (retries, redirects and robots.txt included)."""
@@ -197,6 +203,21 @@ class Fetcher:
 
     def close(self) -> None:
         self.client.close()
+        for client in self._own_clients.values():
+            client.close()
+
+    def _client_for(self, source: SourceConfig) -> httpx.Client:
+        """The run's client, or the source's own when its kind brings a transport (local files)."""
+        own = getattr(extractor_for(source.kind), "transport", None)
+        if own is None:
+            return self.client
+        with self._lock:
+            if source.id not in self._own_clients:
+                self._own_clients[source.id] = _client(own(source))
+            return self._own_clients[source.id]
+
+    def _is_offline(self, source: SourceConfig) -> bool:
+        return self.offline or hasattr(extractor_for(source.kind), "transport")
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -296,7 +317,7 @@ class Fetcher:
             )
         host = parts.hostname or ""
         if not source.allow_private_network:
-            why = private_address(host, self.resolver)
+            why = private_address(host, None if self._is_offline(source) else self.resolver)
             if why:
                 return FetchFailed("private_address", f"{url}: {why}", url)
         if check_robots and not self.robots_for(source, url).allows(url):
@@ -316,13 +337,13 @@ class Fetcher:
             refusal = self._refusal(source, url, check_robots)
             if refusal:
                 raise refusal
-            if not self.offline:
+            if not self._is_offline(source):
                 delay = source.rate_limit
                 if check_robots:
                     delay = max(delay, self.robots_for(source, url).crawl_delay)
                 self.throttle.wait(urlsplit(url).netloc.lower(), delay)
             self._count(source.id)
-            answer = self._send(url, policy, headers)
+            answer = self._send(self._client_for(source), url, policy, headers)
             location = answer.headers.get("location")
             if answer.status in (301, 302, 303, 307, 308) and location:
                 target = urljoin(url, location)
@@ -336,10 +357,12 @@ class Fetcher:
             "too_many_redirects", f"more than {policy.max_redirects} redirects from {url}", url
         )
 
-    def _send(self, url: str, policy: FetchPolicy, headers: dict[str, str]) -> _Answer:
+    def _send(
+        self, client: httpx.Client, url: str, policy: FetchPolicy, headers: dict[str, str]
+    ) -> _Answer:
         timeout = httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout)
         try:
-            with self.client.stream("GET", url, headers=headers, timeout=timeout) as response:
+            with client.stream("GET", url, headers=headers, timeout=timeout) as response:
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > policy.max_body_bytes:
                     raise FetchFailed(
@@ -369,13 +392,13 @@ class Fetcher:
     def _read_capped(url: str, response: httpx.Response, policy: FetchPolicy) -> bytes:
         encoding = response.headers.get("content-encoding", "").strip().lower()
         try:
-            decoder = _CappedDecoder(encoding, policy.max_decompressed_bytes)
+            decoder = CappedDecoder(encoding, policy.max_decompressed_bytes)
         except ValueError as exc:
             raise FetchFailed("unsupported_encoding", f"{url}: {exc}", url) from None
         received, parts = 0, []
         if response.is_stream_consumed:  # an in-memory response (tests' MockTransport)
             raw_chunks: Iterable[bytes] = [response.content]
-            decoder = _CappedDecoder("", policy.max_decompressed_bytes)
+            decoder = CappedDecoder("", policy.max_decompressed_bytes)
         else:
             raw_chunks = response.iter_raw()
         for chunk in raw_chunks:

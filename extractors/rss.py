@@ -1,11 +1,14 @@
 """RSS 2.0 and Atom feeds, read with feedparser.
 
 Items that carry the full text (`content:encoded`, Atom `content`) become articles directly;
-items with only a summary lead to their article page, read with the source's selectors.
+items with only a summary lead to their article page, read with the source's selectors. A daily
+run asks for the feed conditionally (ETag / Last-Modified) and skips parsing a feed whose body
+hash is unchanged (flows/crawl.py), so an unchanged feed costs one request.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import feedparser
@@ -14,6 +17,14 @@ from extractors.article_page import parse_article_page
 from extractors.base import Window
 from extractors.registry import SourceConfig
 from transforms.model import FetchRequest, ParsedArticle, ParseResult, Problem, RawDocument
+
+_SHORT_LINK = re.compile(r"[?&](?:p|page_id)=\d+(?:&|$)")
+
+
+def is_short_link(url: str) -> bool:
+    """A WordPress short link (`/?p=123`): its page is fetched so the redirect and rel=canonical
+    give the permalink, the URL the same post has everywhere else."""
+    return bool(_SHORT_LINK.search(url))
 
 
 def _entry_time(entry: feedparser.FeedParserDict, key: str) -> datetime | None:
@@ -55,7 +66,7 @@ class FeedExtractor:
                 continue
             content = entry.get("content")
             published = _entry_time(entry, "published")
-            if content and source.options.get("use_feed_content", True):
+            if content and source.options.get("use_feed_content", True) and not is_short_link(link):
                 articles.append(
                     ParsedArticle(
                         source_id=source.id,

@@ -219,7 +219,8 @@ def crawl_source(
         else:
             parsed = read_document(source, raw, batch, plan.window, ctx.timer)
         for follow in parsed.follow:
-            if not (follow.role == "article" and follow.url in plan.known):
+            canonical = follow.meta.get("original_url", follow.url)
+            if not (follow.role == "article" and canonical in plan.known):
                 frontier.append(follow)
         if parsed.cursor and not plan.window.is_backfill:
             batch.cursor = max(batch.cursor or "", parsed.cursor)
