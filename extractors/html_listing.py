@@ -2,7 +2,7 @@
 
 A listing page is read with CSS selectors: `item_selector` picks each entry, `link_selector`
 (default: the entry itself if it is a link, else its first link) its article URL, and
-`date_selector` its date (`date_format` for strptime, else any Y-M-D in the text;
+`item_date_selector` its date (`item_date_format` for strptime, else any Y-M-D in the text;
 `url_date_pattern`, a regex with groups y, m, d, reads dates from URLs such as Minmetals'
 `tYYYYMMDD_`). Further pages come from `next_selector` (a "next page" link) or
 `page_url_template` (e.g. `https://…/index_{page}.html`, pages `template_start`…`max_pages`).
@@ -100,11 +100,11 @@ class HtmlListingExtractor:
 
     @staticmethod
     def _item_date(item: Tag, url: str, options: dict) -> datetime | None:
-        selector = options.get("date_selector")
+        selector = options.get("item_date_selector")
         if selector:
             node = item.select_one(selector)
             when = parse_listed_date(
-                node.get_text(" ", strip=True) if node else None, options.get("date_format")
+                node.get_text(" ", strip=True) if node else None, options.get("item_date_format")
             )
             if when is not None:
                 return when

@@ -9,11 +9,13 @@ Fixtures are defined here and imported by the test modules that use them.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,6 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from extractors.registry import SourceConfig
+from transforms.model import FetchRequest, RawDocument, stable_id
 from warehouse import db
 
 
@@ -146,3 +149,38 @@ def warehouse_path(tmp_path: Path) -> Path:
     with db.writer(path):
         pass
     return path
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "fetch"
+
+
+def fixture_text(name: str, base: str = "") -> str:
+    """A recorded fixture, with its `BASE` placeholder pointed at `base`."""
+    return (FIXTURES / name).read_text(encoding="utf-8").replace("BASE", base)
+
+
+def make_raw(
+    source: SourceConfig,
+    url: str,
+    role: str,
+    body: bytes | str,
+    *,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    meta: dict[str, str] | None = None,
+) -> RawDocument:
+    """A raw document as the fetcher would archive it (for testing pure `parse()` calls)."""
+    data = body.encode() if isinstance(body, str) else body
+    sha = hashlib.sha256(data).hexdigest()
+    return RawDocument(
+        raw_id=stable_id(url, str(status), sha),
+        source_id=source.id,
+        run_id="run-test",
+        request=FetchRequest(source.id, url, role, meta or {}),
+        final_url=url,
+        status=status,
+        headers=headers or {"content-type": "text/html; charset=utf-8"},
+        fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
+        body=data,
+        sha256=sha,
+    )
