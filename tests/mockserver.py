@@ -20,11 +20,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
+from extractors.base import Window
+from extractors.http import Fetcher
 from extractors.registry import SourceConfig
+from flows.crawl import CrawlContext, SourceResult, crawl_source
 from transforms.model import FetchRequest, RawDocument, stable_id
 from warehouse import db
+from warehouse.runs import register_sources
 
 
 @dataclass(frozen=True)
@@ -183,4 +188,40 @@ def make_raw(
         fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
         body=data,
         sha256=sha,
+    )
+
+
+def crawl_once(
+    db_path: Path,
+    source: SourceConfig,
+    window: Window | None = None,
+    fetcher: Fetcher | None = None,
+    run_id: str = "run-test",
+) -> SourceResult:
+    """One crawl of one source, as a run would do it, without Prefect."""
+    with db.writer(db_path) as con:
+        register_sources(con, [source])
+    own = fetcher is None
+    fetcher = fetcher or Fetcher(httpx.HTTPTransport(), run_id, sleep=lambda _: None)
+    try:
+        return crawl_source(
+            CrawlContext(db_path, fetcher, run_id, "test"), source, window or Window()
+        )
+    finally:
+        if own:
+            fetcher.close()
+
+
+def rss_feed(base: str, items: list[tuple[str, str, str]]) -> str:
+    """An RSS 2.0 feed with full content: items are (slug, title, paragraph)."""
+    entries = "".join(
+        f"<item><title>{title}</title><link>{base}/news/{slug}/</link>"
+        f"<pubDate>Mon, 10 Feb 2025 06:00:00 +0000</pubDate>"
+        f"<content:encoded><![CDATA[<p>{text}</p>]]></content:encoded></item>"
+        for slug, title, text in items
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Mock</title>'
+        f"{entries}</channel></rss>"
     )

@@ -1,0 +1,112 @@
+"""Daily runs fetch only what changed: conditional GET, feed hashes, cursors, known URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.mockserver import (
+    MockServer,
+    Reply,
+    crawl_once,
+    fixture_text,
+    loopback_source,
+    mock_server,
+    rss_feed,
+    warehouse_path,
+)
+from warehouse import db
+
+__all__ = ["mock_server", "warehouse_path"]
+
+ITEMS = [
+    ("gallium", "Gallium controls", "MOFCOM announced export controls on gallium."),
+    ("antimony", "Antimony output", "China Minmetals said antimony output rose 12 percent."),
+]
+
+
+def _count(path: Path, sql: str) -> int:
+    with db.connect(path, read_only=True) as con:
+        return con.execute(sql).fetchall()[0][0]
+
+
+def test_unchanged_feed_costs_one_request_and_304_means_nothing_new(
+    mock_server: MockServer, warehouse_path: Path
+) -> None:
+    feed = rss_feed(mock_server.base, ITEMS)
+    mock_server.route(
+        "/feed/",
+        Reply(304, when=lambda h: h.get("if-none-match") == '"v1"'),
+        Reply(200, feed, {"ETag": '"v1"', "Content-Type": "application/rss+xml"}),
+    )
+    source = loopback_source(mock_server, feed_url=mock_server.url("/feed/"))
+    first = crawl_once(warehouse_path, source)
+    assert first.stats.new == 2
+    second = crawl_once(warehouse_path, source)
+    assert second.requests == 2  # robots.txt (once per run) + the feed, answered 304
+    assert second.unchanged_indexes == 1
+    assert (second.stats.new, second.stats.updated, second.stats.quarantined) == (0, 0, 0)
+    assert mock_server.request_headers[-1][1]["if-none-match"] == '"v1"'
+    assert _count(warehouse_path, "SELECT status FROM fetch_state") == 304
+
+
+def test_feed_without_validators_is_not_parsed_when_its_hash_is_unchanged(
+    mock_server: MockServer, warehouse_path: Path
+) -> None:
+    mock_server.route("/feed/", Reply(200, rss_feed(mock_server.base, ITEMS)))
+    source = loopback_source(mock_server, feed_url=mock_server.url("/feed/"))
+    crawl_once(warehouse_path, source)
+    again = crawl_once(warehouse_path, source)
+    assert again.unchanged_indexes == 1 and again.stats.unchanged == 0
+
+
+def test_changed_feed_yields_new_and_updated_articles_only(
+    mock_server: MockServer, warehouse_path: Path
+) -> None:
+    source = loopback_source(mock_server, feed_url=mock_server.url("/feed/"))
+    changed = [
+        ("tungsten", "Tungsten pact", "China Minmetals signed a tungsten supply pact."),
+        ("gallium", "Gallium controls", "MOFCOM tightened export controls on gallium again."),
+        ITEMS[1],
+    ]
+    mock_server.route(
+        "/feed/",
+        Reply(200, rss_feed(mock_server.base, ITEMS)),
+        Reply(200, rss_feed(mock_server.base, changed)),
+    )
+    crawl_once(warehouse_path, source)
+    second = crawl_once(warehouse_path, source)
+    assert (second.stats.new, second.stats.updated, second.stats.unchanged) == (1, 1, 1)
+    assert _count(warehouse_path, "SELECT count(*) FROM articles") == 3
+    assert _count(warehouse_path, "SELECT count(*) FROM article_versions") == 4
+
+
+def test_listing_daily_run_fetches_only_new_article_pages(
+    mock_server: MockServer, warehouse_path: Path
+) -> None:
+    article = fixture_text("minmetals_article.html")
+    listing_v1 = fixture_text("minmetals_listing_2.html")
+    listing_v2 = listing_v1.replace(
+        '<ul class="news_list">',
+        '<ul class="news_list"><li><a href="./202501/t20250105_900001.html">New</a>'
+        '<span class="date">2025-01-05</span></li>',
+    )
+    mock_server.route("/list/", Reply(200, listing_v1), Reply(200, listing_v2))
+    for path in ("202412/t20241220_899999", "202411/t20241102_899998", "202501/t20250105_900001"):
+        mock_server.route(f"/list/{path}.html", Reply(200, article.replace("tungsten", path)))
+    source = loopback_source(
+        mock_server,
+        kind="html_listing",
+        listing_url=mock_server.url("/list/"),
+        item_selector="ul.news_list li",
+        item_date_selector="span.date",
+        body_selector="div.TRS_Editor",
+        title_selector="h1.title",
+    )
+    first = crawl_once(warehouse_path, source)
+    assert first.stats.new == 2
+    second = crawl_once(warehouse_path, source)
+    assert second.stats.new == 1
+    assert second.requests == 3  # robots.txt, the listing, the one new article
+    assert mock_server.hits["/list/202412/t20241220_899999.html"] == 1
+    cursor = _count(warehouse_path, "SELECT daily_cursor FROM sources")
+    assert cursor == "2025-01-05T00:00:00"
