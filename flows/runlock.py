@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from warehouse.db import WarehouseBusy
+from warehouse.db import WarehouseBusy, WarehouseReadOnly
 
 WAIT_SECONDS = float(os.environ.get("CLAIMTRAIL_RUN_LOCK_WAIT", "30"))
 _POLL_SECONDS = 0.2
@@ -56,7 +56,12 @@ def hold(db_path: Path | str, *, wait: float | None = None) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     wait = WAIT_SECONDS if wait is None else wait
     deadline = time.monotonic() + wait
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise WarehouseReadOnly(
+            f"{db_path}: cannot create the run lock {path} ({exc.strerror}); nothing was written"
+        ) from exc
     try:
         while True:
             try:
