@@ -30,7 +30,7 @@ def is_short_link(url: str) -> bool:
 def _entry_time(entry: feedparser.FeedParserDict, key: str) -> datetime | None:
     # keys() rather than get(): feedparser maps a missing updated_parsed to published_parsed
     # with a DeprecationWarning, and a post never updated has no modification time.
-    parsed = entry[f"{key}_parsed"] if f"{key}_parsed" in entry.keys() else None
+    parsed = entry[f"{key}_parsed"] if f"{key}_parsed" in entry.keys() else None  # noqa: SIM118
     return datetime(*parsed[:6], tzinfo=UTC) if parsed else None
 
 
