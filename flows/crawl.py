@@ -29,7 +29,7 @@ from warehouse.fetch_state import (
     save_checkpoint,
 )
 from warehouse.load import Batch, LoadStats, load_batch
-from warehouse.runs import daily_cursor, known_article_urls
+from warehouse.runs import RunSummary, daily_cursor, known_article_urls
 
 BATCH_ARTICLES = 250
 """Articles per load transaction: large enough for bulk loads, small enough to lose little."""
@@ -41,6 +41,10 @@ _write_lock = threading.Lock()
 """Sources crawled in parallel threads take turns at the single DuckDB writer."""
 
 
+class CrawlStopped(RuntimeError):
+    """A crawl was asked to stop; what it loaded is committed, a backfill resumes from there."""
+
+
 @dataclass
 class CrawlContext:
     """What every source crawl of one run shares."""
@@ -50,6 +54,8 @@ class CrawlContext:
     run_id: str
     code_version: str
     timer: StageTimer = field(default_factory=StageTimer)
+    stop: threading.Event = field(default_factory=threading.Event)
+    """Set (e.g. on Ctrl-C) to stop every source at its next document; loaded work is kept."""
 
 
 @dataclass
@@ -198,6 +204,8 @@ def crawl_source(
     frontier, requested = plan.frontier, plan.requested
     batch = Batch(source.id)
     while frontier:
+        if ctx.stop.is_set():
+            raise CrawlStopped(f"{source.id}: stopped after {plan.pages} documents")
         request = frontier.popleft()
         if request.url in requested:
             continue
@@ -255,3 +263,16 @@ def _checkpoint(ctx: CrawlContext, source: SourceConfig, plan: _Plan) -> StateWr
         ),
         ctx.run_id,
     )
+
+
+def summarise(summary: RunSummary, results: list[SourceResult]) -> RunSummary:
+    """Add what each source did to the run's summary."""
+    for result in results:
+        summary.requests += result.requests
+        summary.fetched += result.stats.raw_new
+        summary.new += result.stats.new
+        summary.updated += result.stats.updated
+        summary.unchanged += result.stats.unchanged
+        summary.quarantined += result.stats.quarantined
+        summary.claims += result.stats.claims
+    return summary

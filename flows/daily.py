@@ -22,7 +22,7 @@ from extractors.base import Window  # noqa: E402
 from extractors.http import Fetcher, build_transport  # noqa: E402
 from extractors.registry import SourceConfig, load_sources, select_sources  # noqa: E402
 from flows import runlock  # noqa: E402
-from flows.crawl import CrawlContext, SourceResult, crawl_source  # noqa: E402
+from flows.crawl import CrawlContext, SourceResult, crawl_source, summarise  # noqa: E402
 from flows.version import code_version  # noqa: E402
 from warehouse import db  # noqa: E402
 from warehouse.runs import (  # noqa: E402
@@ -40,18 +40,6 @@ async def crawl_source_task(
 ) -> SourceResult:
     """Crawl one source in a worker thread (the engine is synchronous I/O)."""
     return await asyncio.to_thread(crawl_source, ctx, source, window)
-
-
-def summarise(summary: RunSummary, results: list[SourceResult]) -> RunSummary:
-    for result in results:
-        summary.requests += result.requests
-        summary.fetched += result.stats.raw_new
-        summary.new += result.stats.new
-        summary.updated += result.stats.updated
-        summary.unchanged += result.stats.unchanged
-        summary.quarantined += result.stats.quarantined
-        summary.claims += result.stats.claims
-    return summary
 
 
 async def run_sources(
