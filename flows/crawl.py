@@ -50,7 +50,8 @@ class CrawlContext:
     """What every source crawl of one run shares."""
 
     db_path: Path
-    fetcher: Fetcher
+    fetcher: Fetcher | None
+    """None for runs that never fetch (reprocess)."""
     run_id: str
     code_version: str
     timer: StageTimer = field(default_factory=StageTimer)
@@ -196,11 +197,14 @@ def crawl_source(
     batch, so an interrupted range resumes where it stopped. Article pages whose URL is already
     stored are not fetched again.
     """
+    fetcher = ctx.fetcher
+    if fetcher is None:
+        raise ValueError("crawl_source needs a fetcher (CrawlContext.fetcher is None)")
     plan = _plan(ctx, source, window)
     result = SourceResult(source.id)
     if plan.finished:
         return result
-    requests_before = ctx.fetcher.requests[source.id]
+    requests_before = fetcher.requests[source.id]
     frontier, requested = plan.frontier, plan.requested
     batch = Batch(source.id)
     while frontier:
@@ -215,8 +219,8 @@ def crawl_source(
             stored.conditional_headers() if stored and request.role in INDEX_ROLES else None
         )
         with ctx.timer.stage("fetch"):
-            raw = ctx.fetcher.fetch(source, request, conditional)
-        batch.raw_documents.extend(ctx.fetcher.take_side_documents(source.id))
+            raw = fetcher.fetch(source, request, conditional)
+        batch.raw_documents.extend(fetcher.take_side_documents(source.id))
         batch.raw_documents.append(raw)
         plan.pages += 1
         if request.role in INDEX_ROLES and raw.status in (200, 304) and not raw.error:
@@ -240,7 +244,7 @@ def crawl_source(
             batch = Batch(source.id)
         if progress is not None:
             progress(source.id, plan.pages, len(frontier), result.stats.new)
-    result.requests = ctx.fetcher.requests[source.id] - requests_before
+    result.requests = fetcher.requests[source.id] - requests_before
     return result
 
 
