@@ -49,7 +49,8 @@ _RECOMMENDATION = re.compile(
 )
 _FORECAST = re.compile(
     r"\b(?:(?<!national )(?<!political )will(?! of\b)|won[’']t|(?:is|are) (?:poised|set|expected|"
-    r"likely|bound|about) to|poised to|in the future|going forward|years? ahead)\b|"
+    r"likely|bound|about) to|poised to|in the future|going forward|years? ahead|"
+    r"foreseeable (?:future|long term))\b|"
     r"^expect\b|,\s*expect\b",
     re.IGNORECASE,
 )
@@ -77,7 +78,8 @@ _DATE = re.compile(
 )
 _INTERPRETIVE = re.compile(
     r"\b(?:signals?|underscores?|illustrates?|reinforces?|suggests?|implies|means|reflects?|"
-    r"positions?|significance|implications?|matters|wake-up call|sign of|code for|"
+    r"positions? \w+ to|significance|implications?|matters|wake-up call|sign of|code for|"
+    r"based on (?:the above|this) analysis|judging from|"
     r"in other words|put simply|emerges? as|echoe[sd]|entails?|the West|Western|"
     r"is (?:about|less|more)|state doctrine|unrivaled|unmatched|it should be (?:noted|said))\b",
     re.IGNORECASE,
@@ -85,8 +87,8 @@ _INTERPRETIVE = re.compile(
 _LEADING_FRAME = re.compile(r"^In a move that [^,]*,\s*", re.IGNORECASE)
 _TRAILING_GLOSS = re.compile(r"—(?:language|an? \w+|which)\b[^—]*\bthat\b.*$")
 _TIME_ANCHOR = re.compile(
-    r"\b(?:since|as early as|after|during|following|in recent years|recently|currently|"
-    r"previous term|already|following the announcement)\b",
+    r"\b(?:since (?:the )?(?:\d{4}|end|beginning|launch|\w+ \d{4})|as early as|after|during|"
+    r"following|in recent years|recently|currently|previous term|already)\b",
     re.IGNORECASE,
 )
 _PAST = re.compile(
