@@ -9,8 +9,9 @@ alone: initials and numbers ("J. Smith", "No. 1. The…") need pysbd's rules.
 So each candidate boundary (terminal punctuation, whitespace, a capital or digit) is decided by
 the word before it: an ordinary word, "?" or "!" ends a sentence; an abbreviation that never
 ends one ("Mr.", "No.", "Co.", "e.g.") does not; one that may ("U.S.", "Ltd.", "etc.") ends it
-only when the next word usually starts a sentence ("The", "It", "However"…). Only a paragraph
-with a single-letter or numeric token before a candidate goes to pysbd (built once). The guards
+only when the next word usually starts a sentence ("The", "It", "However"…); a number ends it
+("…on May 14. The meeting") unless it opens the paragraph (a list number). Only a paragraph
+with a single letter before a candidate ("J. Smith") goes to pysbd (built once). The guards
 then run on either result: company suffixes ("Co., Ltd.", "Co. Limited"), "then-U.S.
 President", bare list numbers ("1.", "(2)") and leading bullets are rejoined or stripped.
 """
@@ -27,6 +28,7 @@ _SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=False)
 # something that can start a sentence.
 _CANDIDATE = re.compile(r"[.!?…][\"”’)\]]*(\s+)(?=[\"“‘(\[]?[A-Z0-9])")
 _TOKEN_BEFORE = re.compile(r"(\S+)\.[\"”’)\]]*$")
+_NUMBER = re.compile(r"[\d.,]+")
 _NEXT_WORD = re.compile(r"[\"“‘(\[]?([\w’'-]+)")
 
 _NEVER_FINAL = frozenset(
@@ -148,7 +150,10 @@ def _rule_split(paragraph: str) -> list[str] | None:
                 following = _NEXT_WORD.match(paragraph, match.end(1))
                 if following is None or following.group(1) not in _SENTENCE_STARTERS:
                     continue
-            elif len(word) == 1 or re.fullmatch(r"[\d.]+", word):
+            elif _NUMBER.fullmatch(word):
+                if head.strip() == token.group(0).strip():
+                    continue  # a list number opening the paragraph: "1. A State-Directed…"
+            elif len(word) == 1:
                 return None
         pieces.append(paragraph[start : match.start(1)])
         start = match.end(1)
