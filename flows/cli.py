@@ -211,3 +211,12 @@ def repair_text_command() -> None:
 
 def main() -> None:
     app()
+
+
+# Fetching commands beyond the daily run: backfill, reprocess, canary, serve (flows/cli_fetch.py).
+from flows import cli_fetch  # noqa: E402
+
+app.command()(cli_fetch.backfill)
+app.command()(cli_fetch.reprocess)
+app.command()(cli_fetch.canary)
+app.command()(cli_fetch.serve)

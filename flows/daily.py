@@ -1,4 +1,5 @@
-"""The Prefect flow behind `claimtrail run`, `demo` and the daily schedule.
+"""The Prefect flows: the daily run (behind `claimtrail run`, `demo` and the schedule) and the
+canary (scheduled by `claimtrail serve` and prefect.yaml).
 
 Tasks are coarse (one per source) because each Prefect task run costs milliseconds in the flow
 and tens of milliseconds of server CPU: per-article tasks would dominate a backfill. Sources
@@ -22,6 +23,7 @@ from extractors.base import Window  # noqa: E402
 from extractors.http import Fetcher, build_transport  # noqa: E402
 from extractors.registry import SourceConfig, load_sources, select_sources  # noqa: E402
 from flows import runlock  # noqa: E402
+from flows.canary import CanaryResult, run_canary  # noqa: E402
 from flows.crawl import CrawlContext, SourceResult, crawl_source, summarise  # noqa: E402
 from flows.version import code_version  # noqa: E402
 from warehouse import db  # noqa: E402
@@ -103,3 +105,19 @@ async def daily_flow(
         record=record,
         run_kind=run_kind,
     )
+
+
+@flow(name="claimtrail-canary", log_prints=False, validate_parameters=False)
+def canary_flow(config: Path, source_ids: list[str] | None = None) -> list[CanaryResult]:
+    """One live item per source; fails (so the schedule shows red) when a source is broken."""
+    sources = select_sources(load_sources(config), source_ids)
+    fetcher = Fetcher(build_transport(), new_run_id("canary"))
+    try:
+        results = run_canary(fetcher, sources)
+    finally:
+        fetcher.close()
+    broken = [r for r in results if r.verdict not in ("ok", "fallback")]
+    if broken:
+        named = ", ".join(f"{r.source_id} ({r.verdict}: {r.detail})" for r in broken)
+        raise RuntimeError(f"broken sources: {named}")
+    return results
