@@ -102,6 +102,28 @@ def _open_quote(paragraph: str) -> str:
     return "double" if double >= 0 else "none"
 
 
+_CONTRACTIONS = frozenset({"s", "t", "re", "ve", "ll", "d", "m"})
+"""What follows the apostrophe of it’s, don’t, they’re, we’ve, she’ll, I’d, I’m."""
+
+_FUNCTION_WORD_LIST = """
+    a an the and or but nor so yet if as than that which who whom whose what when where why
+    how while because though although since until unless this these those it its he she they
+    we you i his her their our your there here is are was were be been being has have had do
+    does did will would can could may might must should shall not no now then once also only
+    even just still such other another some any many most more much few each every all both
+    either neither one at by for from in into of on onto to with within without about after
+    before over under between among against through during"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
+"""Closed-class English words: after a dash joining two letters, one of these starts a
+parenthetical (em dash: "the plant—which"), while content words make compounds (en dash:
+"Baotou Steel–controlled", "US–China")."""
+
+
+def _sentence_start(paragraph: str) -> int:
+    """Where the last sentence of `paragraph` starts (after ". ", "? ", "! " or at 0)."""
+    return max(paragraph.rfind(mark) for mark in (". ", "? ", "! ", ".” ", "?” ")) + 1
+
+
 def features(left: str, right: str) -> list[str]:
     """Context features of a damaged position, as `group=value` strings (one per group)."""
     l1 = _char_class(left[-1]) if left else "^"
@@ -118,8 +140,19 @@ def features(left: str, right: str) -> list[str]:
         char == PLACEHOLDER and index + 1 < len(token_right) and token_right[index + 1].isalnum()
         for index, char in enumerate(token_right)
     )
+    shape = f"{_kind(l1)}{_kind(r1)}"
+    sentence = paragraph[_sentence_start(paragraph) :]
+    parenthetical = "open" if sentence.count("—") % 2 else "shut"
+    after_word = right[len(word_after) : len(word_after) + 1]
+    contraction = word_after.lower() in _CONTRACTIONS and not after_word.isalpha()
     return [
         "bias",
+        f"quote|shape={open_quote}|{shape}",
+        f"emdash|shape={parenthetical}|{l1}{r1}",
+        f"rfunc|pair={word_after.lower() in _FUNCTION_WORDS}|{l1}{r1}",
+        f"lfunc|pair={word_before.lower() in _FUNCTION_WORDS}|{l1}{r1}",
+        f"contraction={contraction}|{l1}",
+        f"rsuf2={word_after[-2:].lower()}",
         f"l1={l1}",
         f"r1={r1}",
         f"l1r1={l1}{r1}",
