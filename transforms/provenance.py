@@ -33,8 +33,7 @@ PIPELINE_AGENT = "claimtrail"
 NEW_TAB = "(opens in a new tab)"
 
 _STATE_DISCLAIMER = re.compile(
-    r"state[- ]owned|state media|state-affiliated|government media|official media|"
-    r"released by (?P<named>[A-Z][\w ]+?)(?: and|,|\.)",
+    r"state[- ]owned|state media|state-affiliated|government media|official media",
     re.IGNORECASE,
 )
 _NOT_VERIFIED = re.compile(

@@ -170,6 +170,7 @@ def load_claim_sets(
         """,
         [TAGGER, run_id, TAGGER],
     )
+    _prune_replaced_claims(con)
     for name in (
         "batch_agents",
         "batch_edges",
@@ -179,6 +180,18 @@ def load_claim_sets(
         "batch_status",
     ):
         con.unregister(name)
+
+
+def _prune_replaced_claims(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop edges, entity links and cluster rows of claims that re-tagging replaced (their
+    article changed, so warehouse.load deleted them). Verification events are never deleted:
+    the log keeps the history of claims that no longer exist."""
+    live = "SELECT claim_id FROM claims"
+    con.execute(
+        f"DELETE FROM provenance_edges WHERE subject_kind = 'claim' AND subject_id NOT IN ({live})"
+    )
+    con.execute(f"DELETE FROM claim_entities WHERE claim_id NOT IN ({live})")
+    con.execute(f"DELETE FROM claim_clusters WHERE claim_id NOT IN ({live})")
 
 
 def refresh_corroboration(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> int:
