@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import trafilatura
 from bs4 import BeautifulSoup
 
-from extractors.dates import parse_listed_date
+from extractors.dates import parse_datetime, parse_listed_date
 from extractors.registry import SourceConfig
 from transforms.decoding import decode_body
 from transforms.model import ParsedArticle, ParseResult, Problem, RawDocument
@@ -107,7 +107,8 @@ def parse_article_page(
         content_html=content_html,
         raw_id=raw.raw_id,
         extraction_method=method,
-        published_at=parse_listed_date(date_text, options.get("date_format")),
+        published_at=parse_listed_date(date_text, options.get("date_format"))
+        or parse_datetime(raw.request.meta.get("listed_date")),
         language=source.language,
         meta={"charset": decoded.encoding, "charset_path": decoded.path},
     )

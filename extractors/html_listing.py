@@ -92,7 +92,10 @@ class HtmlListingExtractor:
             if not window.is_backfill and cursor and when is not None and when <= cursor:
                 continue
             title = link.get_text(" ", strip=True) if link is not None else ""
-            follow.append(FetchRequest(source.id, url, "article", {"title": title}))
+            meta = {"title": title}
+            if when is not None:
+                meta["listed_date"] = when.isoformat()  # the page's own date, if any, wins
+            follow.append(FetchRequest(source.id, url, "article", meta))
         next_page = self._next_page(source, soup, raw, window, dates, cursor)
         if next_page is not None:
             follow.append(next_page)
