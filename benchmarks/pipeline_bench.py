@@ -18,23 +18,17 @@ import resource
 import sys
 import time
 from collections import Counter
-from datetime import UTC
 from pathlib import Path
 
 from extractors.base import Window, extractor_for
 from extractors.http import Fetcher, build_transport
-from extractors.registry import SourceConfig, load_sources
+from extractors.registry import load_sources
 from flows.crawl import CrawlContext, crawl_source
-from transforms.model import FetchRequest, ParsedArticle, RawDocument
-from transforms.pipeline import ProcessedArticle, StageTimer, process_article
+from transforms.model import ParsedArticle
+from transforms.pipeline import process_article
 from warehouse import db
-from warehouse.load import Batch, LoadStats, load_batch
+from warehouse.load import LoadStats
 from warehouse.runs import register_sources
-
-REPROCESS_BATCH = 250
-"""Articles per load transaction when re-reading stored documents (as the crawl engine)."""
-RAW_CHUNK = 20
-"""Raw documents read from the warehouse at a time (an API page holds 100 posts)."""
 
 
 def peak_rss_mib() -> float:
@@ -92,105 +86,32 @@ def crawl(archive: Path, db_path: Path, run_id: str) -> dict[str, object]:
     }
 
 
-def _raw_documents(con, source_id: str, raw_ids: list[str]) -> list[RawDocument]:
-    rows = con.execute(
-        "SELECT raw_id, run_id, url, final_url, role, request_meta, status, headers, "
-        "fetched_at, sha256, body, error, error_detail FROM raw_documents "
-        "WHERE raw_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY fetched_at, raw_id",
-        [raw_ids],
-    ).fetchall()
-    return [
-        RawDocument(
-            raw_id=r[0],
-            source_id=source_id,
-            run_id=r[1],
-            request=FetchRequest(source_id, r[2], r[4], json.loads(r[5] or "{}")),
-            final_url=r[3],
-            status=r[6],
-            headers=json.loads(r[7] or "{}"),
-            fetched_at=r[8].astimezone(UTC),
-            body=r[10],
-            sha256=r[9],
-            error=r[11],
-            error_detail=r[12],
-        )
-        for r in rows
-    ]
-
-
-def reparse(
-    source: SourceConfig, raw: RawDocument, timer: StageTimer
-) -> tuple[list[ProcessedArticle], int]:
-    """One stored document through the kind's pure parser and the transforms."""
-    with timer.stage("parse"):
-        parsed: tuple[ParsedArticle, ...] = extractor_for(source.kind).parse(source, raw).articles
-    out = []
-    failures = 0
-    for article in parsed:
-        try:
-            out.append(process_article(article, source.profile, timer))
-        except Exception:
-            failures += 1
-    return out, failures
-
-
 def reprocess(archive: Path, db_path: Path, run_id: str) -> dict[str, object]:
-    """Re-read every stored raw document with no network and re-tag all claims.
+    """Every stored raw document re-parsed, re-transformed and re-tagged, with no network.
 
-    Measured here rather than through flows/reprocess.py, which did not exist when this was
-    written: parse (pure) → process_article → load_batch(retag=True), the same calls.
+    Calls the reprocess command's own per-source function (flows/reprocess.py), timed by the
+    same stage timer as the crawl.
     """
-    sources = {s.id: s for s in load_sources(archive / "sources.toml")}
-    timer = StageTimer()
+    from flows.reprocess import reprocess_source
+
+    ctx = CrawlContext(db_path, None, run_id, "bench-reprocess")  # type: ignore[arg-type]
     stats = LoadStats()
-    failures = 0
     start = time.perf_counter()
-    with db.writer(db_path) as con:
-        ids = con.execute(
-            "SELECT source_id, raw_id FROM raw_documents WHERE error IS NULL "
-            "ORDER BY source_id, fetched_at, raw_id"
-        ).fetchall()
-        by_source: dict[str, list[str]] = {}
-        for source_id, raw_id in ids:
-            by_source.setdefault(source_id, []).append(raw_id)
-        for source_id, raw_ids in by_source.items():
-            source = sources[source_id]
-            pending: list[ProcessedArticle] = []
-            for i in range(0, len(raw_ids), RAW_CHUNK):
-                with timer.stage("read-raw"):
-                    raws = _raw_documents(con, source_id, raw_ids[i : i + RAW_CHUNK])
-                for raw in raws:
-                    done, failed = reparse(source, raw, timer)
-                    pending.extend(done)
-                    failures += failed
-                while len(pending) >= REPROCESS_BATCH:
-                    chunk, pending = pending[:REPROCESS_BATCH], pending[REPROCESS_BATCH:]
-                    with timer.stage("load"):
-                        stats.add(_load(con, source_id, chunk, run_id))
-            if pending:
-                with timer.stage("load"):
-                    stats.add(_load(con, source_id, pending, run_id))
+    for source in load_sources(archive / "sources.toml"):
+        stats.add(reprocess_source(ctx, source, None).stats)
     wall = time.perf_counter() - start
     return {
         "wall": wall,
-        "stages": dict(timer.seconds),
+        "stages": dict(ctx.timer.seconds),
         "articles_seen": stats.new + stats.updated + stats.unchanged,
         "new": stats.new,
         "updated": stats.updated,
         "unchanged": stats.unchanged,
         "loaded_claims": stats.claims,
-        "transform_failures": failures,
         **_counts(db_path),
         "peak_rss_mib": peak_rss_mib(),
         "warehouse_mib": warehouse_mib(db_path),
     }
-
-
-def _load(con, source_id: str, items: list[ProcessedArticle], run_id: str) -> LoadStats:
-    batch = Batch(source_id, articles=items)
-    return load_batch(
-        con, batch, run_id=run_id, code_version="bench", tagger_version="bench-2", retag=True
-    )
 
 
 def prefect_tasks(archive: Path, sample: int) -> dict[str, object]:

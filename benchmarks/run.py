@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -358,7 +359,7 @@ def render(results: dict) -> str:
             f"{t['ours_chars']:,} |",
             f"| ours: the same + claims | {p / t['ours_full']:.0f} | |",
         ]
-    if "naive" in results:
+    if results.get("naive"):
         nv = results["naive"]
         out += ["", "## The naive designs we avoided", ""]
         if "prefect" in nv:
@@ -384,6 +385,9 @@ def render(results: dict) -> str:
                 f"{total:,} claims of the largest run would take {total / rate:,.0f} s "
                 f"row by row against {total / bulk_rate:,.1f} s in bulk.",
             ]
+    if results.get("errors"):
+        out += ["", "## Measurements that failed", ""]
+        out += [f"- {name}: `{message}`" for name, message in results["errors"].items()]
     return "\n".join(out) + "\n"
 
 
@@ -409,6 +413,21 @@ def main() -> None:
         "sizes": [],
     }
     daily_size = args.daily_size or max((s for s in sizes if s <= 10_000), default=sizes[0])
+    partial = args.out.with_suffix(".json")
+    partial.parent.mkdir(parents=True, exist_ok=True)
+
+    def step(name: str, measure: Callable[..., object], *args: object) -> object | None:
+        """Run one measurement; a failure is recorded in the results, not fatal to the rest."""
+        print(f"{name}…", flush=True)
+        try:
+            return measure(*args)
+        except Exception as exc:
+            results.setdefault("errors", {})[name] = f"{type(exc).__name__}: {exc}"[-1500:]
+            print(f"{name} FAILED: {exc}", flush=True)
+            return None
+        finally:
+            partial.write_text(json.dumps(results, indent=2) + "\n")
+
     archives: dict[int, GeneratedArchive] = {}
     for n in sizes:
         archive, gen_seconds = archive_for(args.work, n)
@@ -416,33 +435,50 @@ def main() -> None:
         db_path = args.work / f"warehouse-{n}.duckdb"
         for stale in (db_path, db_path.with_name(db_path.name + ".wal")):
             stale.unlink(missing_ok=True)
-        print(f"[{n:,}] archive generated in {gen_seconds:.1f} s; backfill…", flush=True)
-        backfill = child("crawl", str(archive.warc.parent), str(db_path))
-        print(f"[{n:,}] backfill {backfill['wall']:.1f} s; reprocess…", flush=True)
-        reprocess = child("reprocess", str(archive.warc.parent), str(db_path))
-        print(f"[{n:,}] reprocess {reprocess['wall']:.1f} s", flush=True)
-        results["sizes"].append(
-            {"n": n, "generate_seconds": gen_seconds, "backfill": backfill, "reprocess": reprocess}
+        print(f"[{n:,}] archive generated in {gen_seconds:.1f} s", flush=True)
+        backfill = step(f"backfill {n}", child, "crawl", str(archive.warc.parent), str(db_path))
+        reprocess = step(
+            f"reprocess {n}", child, "reprocess", str(archive.warc.parent), str(db_path)
         )
-        if n == daily_size and not args.skip_daily:
-            print(f"[{n:,}] daily run with nothing new vs a trivial flow…", flush=True)
-            results["daily"] = {"n": n, **daily_comparison(archive, db_path, args.work)}
-    first = archives[sizes[0]]
-    print("trafilatura comparison…", flush=True)
-    results["trafilatura"] = trafilatura_comparison(first)
-    if not args.skip_naive:
-        print("naive designs…", flush=True)
-        naive = {"rowwise": row_by_row_comparison(first)}
-        if not args.skip_daily:
-            naive["prefect"] = child(
-                "prefect-tasks", str(first.warc.parent), str(args.prefect_sample)
+        if backfill and reprocess:
+            results["sizes"].append(
+                {
+                    "n": n,
+                    "generate_seconds": gen_seconds,
+                    "backfill": backfill,
+                    "reprocess": reprocess,
+                }
             )
+        if n == daily_size and backfill and not args.skip_daily:
+            daily = step("daily run vs trivial flow", daily_comparison, archive, db_path, args.work)
+            if daily:
+                results["daily"] = {"n": n, **daily}
+    first = archives[sizes[0]]
+    traf = step("trafilatura comparison", trafilatura_comparison, first)
+    if traf:
+        results["trafilatura"] = traf
+    if not args.skip_naive:
+        naive = {}
+        rowwise = step("row-by-row inserts", row_by_row_comparison, first)
+        if rowwise:
+            naive["rowwise"] = rowwise
+        if not args.skip_daily:
+            sample = str(args.prefect_sample)
+            prefect = step(
+                "one Prefect task per article",
+                child,
+                "prefect-tasks",
+                str(first.warc.parent),
+                sample,
+            )
+            if prefect:
+                naive["prefect"] = prefect
         results["naive"] = naive
     text = render(results)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
-    args.out.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n")
+    partial.write_text(json.dumps(results, indent=2) + "\n")
     print(f"written to {args.out}")
 
 
