@@ -9,7 +9,10 @@ import pytest
 
 from extractors.base import Window, extractor_for
 from extractors.registry import SourceConfigError, load_sources, parse_sources, select_sources
-from flows.serve import Schedule, load_schedule
+from flows.serve import Schedule, find_or_start_server, load_schedule
+from tests.mockserver import MockServer, Reply, mock_server
+
+__all__ = ["mock_server"]
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = load_sources(REPO / "sources.toml")
@@ -95,3 +98,15 @@ def test_shipped_schedule_and_defaults(tmp_path: Path) -> None:
     bare.write_text("[schedule]\ndaily = '1 2 * * *'\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown \\[schedule\\] keys daily"):
         load_schedule(bare)
+
+
+def test_serve_finds_a_running_prefect_server(
+    mock_server: MockServer, monkeypatch, tmp_path
+) -> None:
+    mock_server.route("/api/health", Reply(200, "true"))
+    monkeypatch.setenv("PREFECT_API_URL", mock_server.url("/api"))
+    choice = find_or_start_server(tmp_path / "server.log", wait=1)
+    assert (choice.api_url, choice.how, choice.process) == (mock_server.url("/api"), "found", None)
+    monkeypatch.setenv("PREFECT_API_URL", mock_server.url("/down/api"))
+    with pytest.raises(RuntimeError, match="does not answer its health check"):
+        find_or_start_server(tmp_path / "server.log", wait=1)
