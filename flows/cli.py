@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from extractors.registry import SourceConfigError, default_config_path, load_sources
+from flows import cli_claims
 from flows.output import FORMATS, render_rows, render_summary
 from warehouse import db
 
@@ -207,6 +208,10 @@ def repair_text_command() -> None:
     from transforms.encoding import repair_text
 
     sys.stdout.write(repair_text(sys.stdin.read()))
+
+
+app.command()(cli_claims.verify)
+app.command()(cli_claims.claims)
 
 
 def main() -> None:

@@ -20,6 +20,9 @@ from warehouse import db
 from warehouse.provenance import LIST_COLUMNS, UnknownClaim, list_claims, record_verdict
 
 console = Console()
+
+TABLE_COLUMNS = ("claim_id", "claim_type", "attributed_to", "verification_status", "text")
+"""What fits a terminal; csv and json carry every column of LIST_COLUMNS."""
 err = Console(stderr=True)
 
 
@@ -84,5 +87,5 @@ def claims(
     except (FileNotFoundError, ValueError, db.WarehouseBusy) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(code=1) from None
-    columns = list(LIST_COLUMNS)
+    columns = list(TABLE_COLUMNS if fmt == "table" else LIST_COLUMNS)
     render_rows(columns, [[row[c] for c in columns] for row in rows], fmt, console)

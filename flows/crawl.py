@@ -15,6 +15,7 @@ from pathlib import Path
 from extractors.base import Window, extractor_for
 from extractors.http import Fetcher
 from extractors.registry import SourceConfig
+from transforms.claims import TAGGER_VERSION
 from transforms.model import FetchRequest, ParseResult, Problem, RawDocument
 from transforms.pipeline import StageTimer, process_article
 from warehouse import db
@@ -121,7 +122,7 @@ def flush(ctx: CrawlContext, batch: Batch, *, retag: bool = False) -> LoadStats:
             batch,
             run_id=ctx.run_id,
             code_version=ctx.code_version,
-            tagger_version=ctx.code_version,
+            tagger_version=f"{TAGGER_VERSION} ({ctx.code_version})",
             retag=retag,
         )
 

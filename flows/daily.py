@@ -27,6 +27,7 @@ from flows.canary import CanaryResult, run_canary  # noqa: E402
 from flows.crawl import CrawlContext, SourceResult, crawl_source, summarise  # noqa: E402
 from flows.version import code_version  # noqa: E402
 from warehouse import db  # noqa: E402
+from warehouse.provenance import refresh_corroboration  # noqa: E402
 from warehouse.runs import (  # noqa: E402
     RunSummary,
     finish_run,
@@ -83,6 +84,8 @@ async def run_sources(
         finally:
             fetcher.close()
             with db.writer(db_path) as con:
+                if summary.status == "succeeded":
+                    refresh_corroboration(con, summary.run_id)
                 finish_run(con, summary)
     return summary
 

@@ -47,7 +47,10 @@ def render_rows(
             )
         console.file.write(buffer.getvalue())
     else:
-        table = Table(*columns, show_lines=False)
+        table = Table(show_lines=False)
+        for name in columns:
+            # Ids are what users copy into the next command: never truncate them.
+            table.add_column(name, no_wrap=name.endswith("_id"), min_width=None)
         for row in rows:
             table.add_row(*(str(_plain(v)) if v is not None else "" for v in row))
         console.print(table)

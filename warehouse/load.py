@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from transforms.model import Problem, RawDocument, stable_id
 from transforms.pipeline import ProcessedArticle
+from warehouse import provenance
 from warehouse.db import transaction
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -265,6 +266,7 @@ def _load_articles(
         con.register("batch_claims", _claim_table(tagged, run_id, tagger_version))
         con.execute("INSERT INTO claims BY NAME SELECT * FROM batch_claims")
         con.unregister("batch_claims")
+        provenance.load_claim_sets(con, [p.claim_set for p in tagged], run_id)
         stats.claims = sum(len(p.claim_set.claims) for p in tagged)
     return stats
 
