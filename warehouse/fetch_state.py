@@ -8,7 +8,7 @@ whose articles were lost in a crash, and a backfill checkpoint never runs ahead 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -160,8 +160,3 @@ def save_checkpoint(checkpoint: Checkpoint, run_id: str) -> StateWrite:
         )
 
     return write
-
-
-def index_documents(docs: Iterable[RawDocument], roles: frozenset[str]) -> list[RawDocument]:
-    """The documents whose validators are worth keeping (index pages that answered 200/304)."""
-    return [d for d in docs if d.request.role in roles and d.status in (200, 304) and not d.error]
