@@ -7,6 +7,7 @@ to that workload alone, and a size's figures do not inherit caches from the prev
 Usage (normally called by `benchmarks.run`):
     python -m benchmarks.pipeline_bench crawl ARCHIVE_DIR DB      (backfill, or daily on a full DB)
     python -m benchmarks.pipeline_bench reprocess ARCHIVE_DIR DB
+    python -m benchmarks.pipeline_bench transform-parallel ARCHIVE_DIR SAMPLE
     python -m benchmarks.pipeline_bench prefect-tasks ARCHIVE_DIR SAMPLE
 """
 
@@ -18,13 +19,14 @@ import resource
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from extractors.base import Window, extractor_for
 from extractors.http import Fetcher, build_transport
 from extractors.registry import load_sources
 from flows.crawl import CrawlContext, crawl_source
-from transforms.model import ParsedArticle
+from transforms.model import ParsedArticle, SourceProfile
 from transforms.pipeline import process_article
 from warehouse import db
 from warehouse.load import LoadStats
@@ -162,6 +164,43 @@ def prefect_tasks(archive: Path, sample: int) -> dict[str, object]:
     return {"sample": sample, "warmup": warmup, **timings, "peak_rss_mib": peak_rss_mib()}
 
 
+def _transform_chunk(items: tuple[SourceProfile, list[ParsedArticle]]) -> int:
+    profile, articles = items
+    return sum(len(process_article(a, profile).claim_set.claims) for a in articles)
+
+
+def transform_parallel(archive: Path, sample: int) -> dict[str, object]:
+    """What a process pool would give the CPU-bound transforms (not what the engine does today).
+
+    The same `sample` parsed WordPress articles through `process_article`, once in this process
+    and once over a pool of one worker per CPU in chunks of 50, so the gain of parallelising the
+    transforms in flows/crawl.py is a measured figure, not a guess.
+    """
+    source = next(s for s in load_sources(archive / "sources.toml") if s.kind == "wordpress")
+    fetcher = Fetcher(build_transport([archive / "archive.warc.gz"]), "bench")
+    extractor = extractor_for(source.kind)
+    request = extractor.start(source, Window())[0]
+    parsed: list[ParsedArticle] = []
+    while len(parsed) < sample:
+        result = extractor.parse(source, fetcher.fetch(source, request))
+        parsed.extend(result.articles)
+        if not result.follow:
+            break
+        request = result.follow[0]
+    fetcher.close()
+    parsed = parsed[:sample]
+    start = time.perf_counter()
+    _transform_chunk((source.profile, parsed))
+    serial = time.perf_counter() - start
+    workers = os.cpu_count() or 1
+    chunks = [(source.profile, parsed[i : i + 50]) for i in range(0, len(parsed), 50)]
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_transform_chunk, chunks))
+    parallel = time.perf_counter() - start
+    return {"sample": len(parsed), "workers": workers, "serial": serial, "parallel": parallel}
+
+
 def main() -> None:
     workload, archive = sys.argv[1], Path(sys.argv[2])
     run_id = f"bench-{workload}-{os.getpid()}"
@@ -169,6 +208,8 @@ def main() -> None:
         result = crawl(archive, Path(sys.argv[3]), run_id)
     elif workload == "reprocess":
         result = reprocess(archive, Path(sys.argv[3]), run_id)
+    elif workload == "transform-parallel":
+        result = transform_parallel(archive, int(sys.argv[3]))
     elif workload == "prefect-tasks":
         result = prefect_tasks(archive, int(sys.argv[3]))
     else:

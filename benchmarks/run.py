@@ -385,6 +385,17 @@ def render(results: dict) -> str:
                 f"{total:,} claims of the largest run would take {total / rate:,.0f} s "
                 f"row by row against {total / bulk_rate:,.1f} s in bulk.",
             ]
+    if "pool" in results:
+        pl = results["pool"]
+        out += [
+            "",
+            "## What a process pool would give the transforms (not in the engine today)",
+            "",
+            f"`process_article` on the same {pl['sample']} articles: "
+            f"{pl['sample'] / pl['serial']:.0f} articles/s in one process, "
+            f"{pl['sample'] / pl['parallel']:.0f} articles/s over {pl['workers']} worker "
+            f"processes (x{pl['serial'] / pl['parallel']:.2f}).",
+        ]
     if results.get("errors"):
         out += ["", "## Measurements that failed", ""]
         out += [f"- {name}: `{message}`" for name, message in results["errors"].items()]
@@ -474,6 +485,11 @@ def main() -> None:
             if prefect:
                 naive["prefect"] = prefect
         results["naive"] = naive
+    pool = step(
+        "transforms over a process pool", child, "transform-parallel", str(first.warc.parent), "400"
+    )
+    if pool:
+        results["pool"] = pool
     text = render(results)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
