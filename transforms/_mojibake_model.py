@@ -23,11 +23,13 @@ from importlib import resources
 PLACEHOLDER = "\ufffc"
 """Stands for a damaged character whose value is not decided yet."""
 
-LEFT_CONTEXT = 160
-"""Characters of repaired text before a position (long enough to see an opening quote)."""
+LEFT_CONTEXT = 2000
+"""Characters of repaired text before a position: a whole paragraph, so that the quotes opened
+and closed in it can be counted (a cut-off window would see a closing ” without its “)."""
 
-RIGHT_CONTEXT = 24
-"""Characters of damaged text after a position."""
+RIGHT_CONTEXT = 100
+"""Characters of damaged text after a position: the rest of a sentence, to see whether another
+closed-up dash follows (parenthetical dashes come in pairs)."""
 
 LOSSABLE = frozenset(range(0x80, 0xA1))
 """Bytes that TIS-620 decoders drop: the C1 range, and 0xA0 which plain TIS-620 leaves undefined."""
@@ -124,6 +126,12 @@ def _sentence_start(paragraph: str) -> int:
     return max(paragraph.rfind(mark) for mark in (". ", "? ", "! ", ".” ", "?” ")) + 1
 
 
+def _sentence_end(text: str) -> int:
+    """Where the first sentence of `text` ends (its length if it does not)."""
+    ends = [text.find(mark) for mark in (". ", "? ", "! ", "\n")]
+    return min((end for end in ends if end >= 0), default=len(text))
+
+
 def features(left: str, right: str) -> list[str]:
     """Context features of a damaged position, as `group=value` strings (one per group)."""
     l1 = _char_class(left[-1]) if left else "^"
@@ -144,6 +152,11 @@ def features(left: str, right: str) -> list[str]:
     sentence = paragraph[_sentence_start(paragraph) :]
     parenthetical = "open" if sentence.count("—") % 2 else "shut"
     after_word = right[len(word_after) : len(word_after) + 1]
+    ahead = right[: _sentence_end(right)]
+    paired = any(
+        char == PLACEHOLDER and before.isalnum() and after.isalnum()
+        for before, char, after in zip(ahead, ahead[1:], ahead[2:], strict=False)
+    )
     contraction = word_after.lower() in _CONTRACTIONS and not after_word.isalpha()
     return [
         "bias",
@@ -152,6 +165,7 @@ def features(left: str, right: str) -> list[str]:
         f"rfunc|pair={word_after.lower() in _FUNCTION_WORDS}|{l1}{r1}",
         f"lfunc|pair={word_before.lower() in _FUNCTION_WORDS}|{l1}{r1}",
         f"contraction={contraction}|{l1}",
+        f"paired|pair={paired}|{l1}{r1}",
         f"rsuf2={word_after[-2:].lower()}",
         f"l1={l1}",
         f"r1={r1}",
@@ -200,12 +214,16 @@ class QuoteModel:
 
     def predict(self, candidates: Iterable[str], left: str, right: str) -> Guess | None:
         """The most probable of `candidates` (those the model knows) and its probability."""
-        known = [char for char in candidates if char in self.weights]
-        if not known:
+        probabilities = self.distribution(candidates, left, right)
+        if not probabilities:
             return None
-        probabilities = self._probabilities(known, features(left, right))
-        best = max(known, key=probabilities.__getitem__)
+        best = max(probabilities, key=probabilities.__getitem__)
         return Guess(best, probabilities[best])
+
+    def distribution(self, candidates: Iterable[str], left: str, right: str) -> dict[str, float]:
+        """The probability of each of `candidates` the model knows (empty if it knows none)."""
+        known = [char for char in candidates if char in self.weights]
+        return self._probabilities(known, features(left, right)) if known else {}
 
     def _probabilities(self, candidates: list[str], feats: list[str]) -> dict[str, float]:
         scores = {c: sum(self.weights[c].get(f, 0.0) for f in feats) for c in candidates}

@@ -17,7 +17,9 @@ has Latin letters or digits.
 
 from __future__ import annotations
 
+import bisect
 import itertools
+import math
 import re
 from dataclasses import dataclass
 
@@ -197,6 +199,12 @@ def _is_lone_letter(text: str, start: int, end: int, sequences: list[_Sequence])
     return before.isspace() and after.isspace()
 
 
+BEAM_WIDTH = 4
+"""Readings of a paragraph kept while its lost characters are decided left to right: a choice
+changes the context of the next ones (an opening “ should be closed by ”, a compound's first
+– makes the second one likelier), so a locally likelier first guess can lose to a better whole."""
+
+
 def find_changes(text: str, model: QuoteModel) -> list[TextChange]:
     """Every Thai-codepage repair in `text`, in order, with offsets into `text`."""
     sequences = _accepted_sequences(text, model)
@@ -212,18 +220,56 @@ def find_changes(text: str, model: QuoteModel) -> list[TextChange]:
         cursor = sequence.end
     view.extend(text[cursor:])
 
-    changes = []
-    for sequence, position in zip(sequences, view_index, strict=True):
-        before = text[sequence.start : sequence.end]
-        if sequence.exact:
-            changes.append(TextChange(sequence.start, before, view[position], RULE_EXACT, 1.0))
-            continue
-        left = "".join(view[max(0, position - LEFT_CONTEXT) : position])
-        right = "".join(view[position + 1 : position + 1 + RIGHT_CONTEXT])
-        guess = model.predict(sequence.candidates, left, right)
-        assert guess is not None  # candidates come from the model's own labels
-        view[position] = guess.char
-        changes.append(
-            TextChange(sequence.start, before, guess.char, RULE_LOSSY, round(guess.confidence, 4))
+    confidence = [1.0] * len(sequences)
+    lossy = [i for i, sequence in enumerate(sequences) if not sequence.exact]
+    newlines = [index for index, char in enumerate(view) if char == "\n"]
+    paragraph_of = {i: bisect.bisect(newlines, view_index[i]) for i in lossy}
+    for _, group in itertools.groupby(lossy, key=paragraph_of.__getitem__):
+        members = list(group)
+        chosen = _decode_paragraph(
+            model, view, [view_index[i] for i in members], sequences, members
         )
-    return changes
+        for i, (char, probability) in zip(members, chosen, strict=True):
+            view[view_index[i]] = char
+            confidence[i] = probability
+    return [
+        TextChange(
+            sequence.start,
+            text[sequence.start : sequence.end],
+            view[position],
+            RULE_EXACT if sequence.exact else RULE_LOSSY,
+            1.0 if sequence.exact else round(probability, 4),
+        )
+        for sequence, position, probability in zip(sequences, view_index, confidence, strict=True)
+    ]
+
+
+def _decode_paragraph(
+    model: QuoteModel,
+    view: list[str],
+    positions: list[int],
+    sequences: list[_Sequence],
+    members: list[int],
+) -> list[tuple[str, float]]:
+    """The likeliest joint reading of one paragraph's lost characters: (char, its probability)."""
+    beam: list[tuple[float, list[tuple[str, float]]]] = [(0.0, [])]
+    for step, position in enumerate(positions):
+        extended = []
+        for log_probability, chosen in beam:
+            for earlier, (char, _) in zip(positions, chosen, strict=False):
+                view[earlier] = char
+            left = "".join(view[max(0, position - LEFT_CONTEXT) : position])
+            right = "".join(view[position + 1 : position + 1 + RIGHT_CONTEXT])
+            distribution = model.distribution(sequences[members[step]].candidates, left, right)
+            for char, probability in distribution.items():
+                extended.append(
+                    (
+                        log_probability + math.log(max(probability, 1e-300)),
+                        [*chosen, (char, probability)],
+                    )
+                )
+        extended.sort(key=lambda hypothesis: hypothesis[0], reverse=True)
+        beam = extended[:BEAM_WIDTH]
+    for position in positions:
+        view[position] = PLACEHOLDER
+    return beam[0][1]
