@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -126,6 +127,10 @@ def _sentence_start(paragraph: str) -> int:
     return max(paragraph.rfind(mark) for mark in (". ", "? ", "! ", ".” ", "?” ")) + 1
 
 
+_CLOSED_UP_PLACEHOLDER = re.compile(f"[^\\W_]{PLACEHOLDER}[^\\W_]")
+"""A still-undecided character between two letters or digits (a closed-up dash, perhaps)."""
+
+
 def _sentence_end(text: str) -> int:
     """Where the first sentence of `text` ends (its length if it does not)."""
     ends = [text.find(mark) for mark in (". ", "? ", "! ", "\n")]
@@ -153,10 +158,7 @@ def features(left: str, right: str) -> list[str]:
     parenthetical = "open" if sentence.count("—") % 2 else "shut"
     after_word = right[len(word_after) : len(word_after) + 1]
     ahead = right[: _sentence_end(right)]
-    paired = any(
-        char == PLACEHOLDER and before.isalnum() and after.isalnum()
-        for before, char, after in zip(ahead, ahead[1:], ahead[2:], strict=False)
-    )
+    paired = _CLOSED_UP_PLACEHOLDER.search(ahead) is not None
     contraction = word_after.lower() in _CONTRACTIONS and not after_word.isalpha()
     return [
         "bias",
@@ -206,11 +208,13 @@ class QuoteModel:
     """
 
     def __init__(self, weights: dict[str, dict[str, float]]):
-        self.weights = weights
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return tuple(self.weights)
+        """`weights[label][feature]`; kept inverted (feature -> label -> weight), which makes
+        scoring one dictionary lookup per feature instead of one per feature and label."""
+        self.labels: tuple[str, ...] = tuple(weights)
+        self._table: dict[str, dict[str, float]] = {}
+        for label, label_weights in weights.items():
+            for feature, weight in label_weights.items():
+                self._table.setdefault(feature, {})[label] = weight
 
     def predict(self, candidates: Iterable[str], left: str, right: str) -> Guess | None:
         """The most probable of `candidates` (those the model knows) and its probability."""
@@ -222,20 +226,34 @@ class QuoteModel:
 
     def distribution(self, candidates: Iterable[str], left: str, right: str) -> dict[str, float]:
         """The probability of each of `candidates` the model knows (empty if it knows none)."""
-        known = [char for char in candidates if char in self.weights]
-        return self._probabilities(known, features(left, right)) if known else {}
+        known = [char for char in candidates if char in self.labels]
+        return self.probabilities(known, features(left, right)) if known else {}
 
-    def _probabilities(self, candidates: list[str], feats: list[str]) -> dict[str, float]:
-        scores = {c: sum(self.weights[c].get(f, 0.0) for f in feats) for c in candidates}
+    def probabilities(self, candidates: Iterable[str], feats: Iterable[str]) -> dict[str, float]:
+        """Softmax over `candidates` (all known labels) given already computed features."""
+        scores = dict.fromkeys(candidates, 0.0)
+        for feature in feats:
+            for label, weight in self._table.get(feature, {}).items():
+                if label in scores:
+                    scores[label] += weight
         top = max(scores.values())
         exps = {c: math.exp(score - top) for c, score in scores.items()}
         total = sum(exps.values())
         return {c: value / total for c, value in exps.items()}
 
+    def _update(self, label: str, feats: list[str], step: float) -> None:
+        for feature in feats:
+            row = self._table.setdefault(feature, {})
+            row[label] = row.get(label, 0.0) + step
+
     def to_json(self) -> str:
+        by_label: dict[str, dict[str, float]] = {label: {} for label in self.labels}
+        for feature, row in self._table.items():
+            for label, weight in row.items():
+                by_label[label][feature] = weight
         rounded = {
             label: {f: round(w, 3) for f, w in sorted(weights.items()) if abs(w) >= 0.001}
-            for label, weights in sorted(self.weights.items())
+            for label, weights in sorted(by_label.items())
         }
         return json.dumps(rounded, ensure_ascii=False, separators=(",", ":"))
 
@@ -270,12 +288,11 @@ def train(texts: Iterable[str], epochs: int = EPOCHS) -> QuoteModel:
             candidates = rivals[lossy_signature(label)]
             if len(candidates) == 1:
                 continue
-            probabilities = model._probabilities(candidates, feats)
+            probabilities = model.probabilities(candidates, feats)
             for candidate in candidates:
-                step = rate * ((candidate == label) - probabilities[candidate])
-                weights = model.weights[candidate]
-                for feature in feats:
-                    weights[feature] = weights.get(feature, 0.0) + step
+                model._update(
+                    candidate, feats, rate * ((candidate == label) - probabilities[candidate])
+                )
     return model
 
 

@@ -18,6 +18,7 @@ has Latin letters or digits.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import re
@@ -29,6 +30,7 @@ from transforms._mojibake_model import (
     PLACEHOLDER,
     RIGHT_CONTEXT,
     QuoteModel,
+    features,
 )
 from transforms.model import TextChange
 
@@ -113,6 +115,18 @@ def _fits(candidate: bytes, lead: int, observed: bytes) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=256)
+def _fitting_labels(
+    labels: tuple[str, ...], length: int, lead: int, observed: bytes
+) -> tuple[str, ...]:
+    """The labels whose `length`-byte UTF-8 could have left `lead` + `observed` behind."""
+    return tuple(
+        label
+        for label in labels
+        if len(encoded := label.encode("utf-8")) == length and _fits(encoded, lead, observed)
+    )
+
+
 def _parse_run(text: str, start: int, end: int, model: QuoteModel) -> list[_Sequence] | None:
     """Split a run into UTF-8 sequences, or None if it is not wholly such mojibake."""
     sequences: list[_Sequence] = []
@@ -136,12 +150,7 @@ def _parse_run(text: str, start: int, end: int, model: QuoteModel) -> list[_Sequ
                 return None
             sequences.append(_Sequence(index, stop, (char,), exact=True))
         else:
-            candidates = tuple(
-                label
-                for label in model.labels
-                if len(encoded := label.encode("utf-8")) == length
-                and _fits(encoded, byte, observed)
-            )
+            candidates = _fitting_labels(model.labels, length, byte, observed)
             if not candidates:
                 return None
             sequences.append(_Sequence(index, stop, candidates, exact=False))
@@ -199,10 +208,14 @@ def _is_lone_letter(text: str, start: int, end: int, sequences: list[_Sequence])
     return before.isspace() and after.isspace()
 
 
-BEAM_WIDTH = 4
+BEAM_WIDTH = 2
 """Readings of a paragraph kept while its lost characters are decided left to right: a choice
 changes the context of the next ones (an opening “ should be closed by ”, a compound's first
 – makes the second one likelier), so a locally likelier first guess can lose to a better whole."""
+
+BEAM_MARGIN = math.log(100)
+"""Readings a hundred times less likely than the best are dropped at once: most lost
+characters (apostrophes) are near certain, and the beam then costs nothing."""
 
 
 def find_changes(text: str, model: QuoteModel) -> list[TextChange]:
@@ -222,14 +235,20 @@ def find_changes(text: str, model: QuoteModel) -> list[TextChange]:
 
     confidence = [1.0] * len(sequences)
     lossy = [i for i, sequence in enumerate(sequences) if not sequence.exact]
-    newlines = [index for index, char in enumerate(view) if char == "\n"]
+    newlines = [match.start() for match in re.finditer("\n", "".join(view))]
     paragraph_of = {i: bisect.bisect(newlines, view_index[i]) for i in lossy}
-    for _, group in itertools.groupby(lossy, key=paragraph_of.__getitem__):
+    for paragraph, group in itertools.groupby(lossy, key=paragraph_of.__getitem__):
         members = list(group)
-        chosen = _decode_paragraph(
-            model, view, [view_index[i] for i in members], sequences, members
-        )
-        for i, (char, probability) in zip(members, chosen, strict=True):
+        positions = [view_index[i] for i in members]
+        # Fixed text before each lost character (from two characters before the paragraph:
+        # the features look no further back), and the damaged text after it.
+        start = newlines[paragraph - 1] + 1 if paragraph else 0
+        bounds = [max(0, start - 2)] + [position + 1 for position in positions]
+        before = ["".join(view[a:b]) for a, b in zip(bounds, positions, strict=False)]
+        after = ["".join(view[p + 1 : p + 1 + RIGHT_CONTEXT]) for p in positions]
+        candidates = [sequences[i].candidates for i in members]
+        reading = _decode_paragraph(model, before, after, candidates)
+        for i, (char, probability) in zip(members, reading, strict=True):
             view[view_index[i]] = char
             confidence[i] = probability
     return [
@@ -246,30 +265,28 @@ def find_changes(text: str, model: QuoteModel) -> list[TextChange]:
 
 def _decode_paragraph(
     model: QuoteModel,
-    view: list[str],
-    positions: list[int],
-    sequences: list[_Sequence],
-    members: list[int],
+    before: list[str],
+    after: list[str],
+    candidates: list[tuple[str, ...]],
 ) -> list[tuple[str, float]]:
-    """The likeliest joint reading of one paragraph's lost characters: (char, its probability)."""
-    beam: list[tuple[float, list[tuple[str, float]]]] = [(0.0, [])]
-    for step, position in enumerate(positions):
+    """The likeliest joint reading of a paragraph's lost characters: (char, its probability).
+
+    Lost character k sits between the fixed text `before[k]` (since the previous one) and the
+    damaged text `after[k]`; a reading carries the text it has built so far.
+    """
+    beam: list[tuple[float, str, list[tuple[str, float]]]] = [(0.0, "", [])]
+    seen: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, float]] = {}
+    for fixed, right, choices in zip(before, after, candidates, strict=True):
         extended = []
-        for log_probability, chosen in beam:
-            for earlier, (char, _) in zip(positions, chosen, strict=False):
-                view[earlier] = char
-            left = "".join(view[max(0, position - LEFT_CONTEXT) : position])
-            right = "".join(view[position + 1 : position + 1 + RIGHT_CONTEXT])
-            distribution = model.distribution(sequences[members[step]].candidates, left, right)
-            for char, probability in distribution.items():
-                extended.append(
-                    (
-                        log_probability + math.log(max(probability, 1e-300)),
-                        [*chosen, (char, probability)],
-                    )
-                )
-        extended.sort(key=lambda hypothesis: hypothesis[0], reverse=True)
-        beam = extended[:BEAM_WIDTH]
-    for position in positions:
-        view[position] = PLACEHOLDER
-    return beam[0][1]
+        for log_probability, built, chosen in beam:
+            left = (built + fixed)[-LEFT_CONTEXT:]
+            feats = tuple(features(left, right))
+            if (choices, feats) not in seen:  # readings often differ only far back
+                seen[choices, feats] = model.probabilities(choices, feats)
+            for char, probability in seen[choices, feats].items():
+                score = log_probability + math.log(max(probability, 1e-300))
+                extended.append((score, left + char, [*chosen, (char, probability)]))
+        extended.sort(key=lambda reading: reading[0], reverse=True)
+        best = extended[0][0]
+        beam = [reading for reading in extended[:BEAM_WIDTH] if reading[0] >= best - BEAM_MARGIN]
+    return beam[0][2]
