@@ -1,5 +1,6 @@
-"""The Prefect flows: the daily run (behind `claimtrail run`, `demo` and the schedule) and the
-canary (scheduled by `claimtrail serve` and prefect.yaml).
+"""The Prefect flows: the daily run (behind `claimtrail run`, `demo` and the schedule), the
+canary (scheduled by `claimtrail serve` and prefect.yaml) and one backfill partition (for work
+pools; `claimtrail backfill` itself needs no Prefect).
 
 Tasks are coarse (one per source) because each Prefect task run costs milliseconds in the flow
 and tens of milliseconds of server CPU: per-article tasks would dominate a backfill. Sources
@@ -9,7 +10,7 @@ are crawled concurrently; their loads take turns at the single DuckDB writer.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flows import prefect_env
@@ -23,6 +24,7 @@ from extractors.base import Window  # noqa: E402
 from extractors.http import Fetcher, build_transport  # noqa: E402
 from extractors.registry import SourceConfig, load_sources, select_sources  # noqa: E402
 from flows import runlock  # noqa: E402
+from flows.backfill import BackfillRequest, run_backfill  # noqa: E402
 from flows.canary import CanaryResult, run_canary  # noqa: E402
 from flows.crawl import CrawlContext, SourceResult, crawl_source, summarise  # noqa: E402
 from flows.version import code_version  # noqa: E402
@@ -124,3 +126,34 @@ def canary_flow(config: Path, source_ids: list[str] | None = None) -> list[Canar
         named = ", ".join(f"{r.source_id} ({r.verdict}: {r.detail})" for r in broken)
         raise RuntimeError(f"broken sources: {named}")
     return results
+
+
+@flow(name="claimtrail-backfill", log_prints=False, validate_parameters=False)
+def backfill_flow(
+    config: Path,
+    db_path: Path,
+    since: datetime | str | None = None,
+    until: datetime | str | None = None,
+    source_ids: list[str] | None = None,
+) -> RunSummary:
+    """One backfill partition (sources x [since, until)) for work pools: see docs/scaling.md.
+
+    Deployment parameters arrive as JSON, so dates may be ISO strings; naive dates are UTC.
+    Rerunning a partition resumes it from its checkpoint.
+    """
+    return run_backfill(
+        BackfillRequest(
+            config=Path(config),
+            db_path=Path(db_path),
+            since=_utc_datetime(since),
+            until=_utc_datetime(until),
+            source_ids=source_ids,
+        )
+    )
+
+
+def _utc_datetime(value: datetime | str | None) -> datetime | None:
+    if value is None or value == "":
+        return None
+    when = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)

@@ -141,3 +141,16 @@ def test_backfill_run_is_recorded_as_failed_then_succeeded(
         error = con.execute("SELECT error FROM runs WHERE status = 'failed'").fetchall()[0][0]
     assert runs == [("backfill", "failed"), ("backfill", "succeeded")]
     assert "resume" in error
+
+
+@pytest.mark.slow
+def test_backfill_flow_partition_takes_iso_dates(
+    prefect_harness: None, mock_server: MockServer, tmp_path: Path
+) -> None:
+    from flows.daily import backfill_flow
+
+    pages = _serve_wordpress(mock_server)
+    config, db_path = _config(tmp_path, mock_server), tmp_path / "w.duckdb"
+    summary = backfill_flow(config, db_path, since="2025-01-01", until="2025-04-01T00:00:00")
+    assert summary.status == "succeeded" and summary.new == 6
+    assert [mock_server.hits[p] for p in pages] == [1, 1, 1]
