@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from transforms._mojibake_ftfy import looks_bad
 from transforms._mojibake_model import QuoteModel, shipped_model, train
-from transforms._mojibake_thai import damage
+from transforms._mojibake_thai import _decode_paragraph, damage
 from transforms.encoding import repair, repair_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -271,3 +271,58 @@ MOJIBAKE_ALPHABET = st.sampled_from(
 @given(st.text(MOJIBAKE_ALPHABET, max_size=60))
 def test_ftfy_prefilter_never_misses_what_is_bad_flags(text: str) -> None:
     assert looks_bad(text) or not is_bad(text)
+
+
+# --- lossy decoding in context ------------------------------------------------------------------
+
+
+def _lossy_round_trip(text: str) -> str:
+    return repair_text(damage(text, "dropped"))
+
+
+def test_nested_quote_far_from_its_opening_quote() -> None:
+    """The open “ is counted over the whole paragraph, not a fixed window that could cut it off
+    (a window holding a ” but not its “ would read the quote as closed)."""
+    text = (
+        "He said: “Every customer asks where the ore came from, who mined it, which smelter "
+        "refined it, how much power the plant used, whether the workers were paid, and what "
+        "the carbon footprint is. Some of them ask for a ‘China-free’ certificate.”"
+    )
+    assert text.index("‘") - text.index("“") > 160
+    assert _lossy_round_trip(text) == text
+
+
+def test_quoted_words_are_closed_by_double_quotes() -> None:
+    text = "They crack down on “illegal” trade and ban “blending” of ores."
+    assert _lossy_round_trip(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The deal covers government–enterprise–university cooperation on mining.",
+        "The plant—which opened in 2024—has not reached capacity.",
+        "Next week we’re travelling, and you’re invited; it’s the last trip.",
+        "Quotas for 2026–2030 rose 5–8% a year.",
+    ],
+)
+def test_lossy_dashes_and_apostrophes_from_context(text: str) -> None:
+    assert _lossy_round_trip(text) == text
+
+
+def test_distribution_is_a_probability_over_known_candidates() -> None:
+    model = shipped_model()
+    distribution = model.distribution("’“”—\u2060", "the firm", "s view")
+    assert set(distribution) == set("’“”—")
+    assert abs(sum(distribution.values()) - 1.0) < 1e-9
+    assert max(distribution, key=distribution.__getitem__) == "’"
+    assert model.distribution("\u2060", "a", "b") == {}
+
+
+def test_beam_prefers_the_likelier_whole_reading() -> None:
+    """Greedy would take ’ first (0.55) and then face a coin toss; the reading “ then ’ is
+    likelier as a whole (0.45 x 0.99 > 0.55 x 0.55), and the beam finds it."""
+    model = QuoteModel({"’": {"bias": 0.2, "l1=“": 5.0}, "“": {}})
+    reading = _decode_paragraph(model, ["", ""], ["", ""], [("’", "“"), ("’", "“")])
+    assert [char for char, _ in reading] == ["“", "’"]
+    assert reading[1][1] > 0.99
