@@ -8,7 +8,8 @@ a quarantine row. What it enforces, for every source (settings and defaults in `
 - retries with exponential backoff on 429, 5xx, timeouts and dropped connections, honouring
   `Retry-After` (an answer asking for more than `max_retry_after` is not retried);
 - one request per `rate_limit` seconds per host (raised by robots.txt `Crawl-delay`), shared by
-  all threads of a run; robots.txt fetched once per host per run and archived (role `robots`);
+  all threads of a run; robots.txt fetched once per host per run and archived (role `robots`),
+  or reused from the archive when fetched in the last day (`known_robots`);
 - redirects followed by hand, each hop checked: allowed domains (`domain_not_allowed`), no
   private, loopback or link-local address (`private_address`, unless the source sets
   `allow_private_network`), no loop (`redirect_loop`), at most `max_redirects`
@@ -183,6 +184,7 @@ class Fetcher:
         policy: FetchPolicy | None = None,
         resolver: Resolver | None = system_resolver,
         sleep=time.sleep,
+        known_robots: dict[str, tuple[int, bytes]] | None = None,
     ) -> None:
         self.run_id = run_id
         self.policy = policy or FetchPolicy()
@@ -198,6 +200,8 @@ class Fetcher:
         self.reasons: Counter[str] = Counter()
         """Failures and retries per reason code (`retry/http_429`, `timeout`…), for the summary."""
         self._robots: dict[str, RobotsRules] = {}
+        self._known_robots = known_robots or {}
+        """robots.txt answers archived recently (warehouse.fetch_state.recent_robots), by URL."""
         self._robots_locks: dict[str, threading.Lock] = {}
         self._side: dict[str, list[RawDocument]] = {}
 
@@ -430,6 +434,9 @@ class Fetcher:
 
     def _fetch_robots(self, source: SourceConfig, origin: str) -> RobotsRules:
         request = FetchRequest(source.id, f"{origin}/robots.txt", "robots")
+        if request.url in self._known_robots:
+            status, body = self._known_robots[request.url]
+            return robots_rules(status, body, reachable=True)
         policy = FetchPolicy.for_source(source, self.policy)
         try:
             answer = self._follow(source, request.url, policy, {}, False)

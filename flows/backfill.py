@@ -29,9 +29,11 @@ from rich.progress import (
 from extractors.base import Window
 from extractors.http import Fetcher, build_transport
 from extractors.registry import SourceConfig, load_sources, select_sources
+from flows import runlock
 from flows.crawl import CrawlContext, ProgressHook, SourceResult, crawl_source, summarise
 from flows.version import code_version
 from warehouse import db
+from warehouse.fetch_state import recent_robots
 from warehouse.runs import RunSummary, finish_run, new_run_id, register_sources, start_run
 
 MAX_PARALLEL_SOURCES = 8
@@ -81,11 +83,28 @@ def run_backfill(
         "until": request.until.isoformat() if request.until else None,
         "replay": [str(p) for p in request.replay or []],
     }
-    with db.writer(request.db_path) as con:
-        register_sources(con, sources)
-        start_run(con, summary, version, params)
+    with runlock.hold(request.db_path):  # one writing run per warehouse (flows/runlock.py)
+        with db.writer(request.db_path) as con:
+            register_sources(con, sources)
+            start_run(con, summary, version, params)
+            robots = recent_robots(con)
+        return _backfill(request, sources, summary, version, fetcher, robots, console)
+
+
+def _backfill(
+    request: BackfillRequest,
+    sources: list[SourceConfig],
+    summary: RunSummary,
+    version: str,
+    fetcher: Fetcher | None,
+    robots: dict[str, tuple[int, bytes]],
+    console: Console | None,
+) -> RunSummary:
+    """The backfill run itself, under the run lock: crawl, summarise, record the outcome."""
     own_fetcher = fetcher is None
-    fetcher = fetcher or Fetcher(build_transport(request.replay), summary.run_id)
+    fetcher = fetcher or Fetcher(
+        build_transport(request.replay), summary.run_id, known_robots=robots
+    )
     ctx = CrawlContext(request.db_path, fetcher, summary.run_id, version)
     window = Window(since=request.since, until=request.until)
     try:

@@ -29,6 +29,7 @@ from flows.canary import CanaryResult, run_canary  # noqa: E402
 from flows.crawl import CrawlContext, SourceResult, crawl_source, summarise  # noqa: E402
 from flows.version import code_version  # noqa: E402
 from warehouse import db  # noqa: E402
+from warehouse.fetch_state import recent_robots  # noqa: E402
 from warehouse.provenance import refresh_corroboration  # noqa: E402
 from warehouse.runs import (  # noqa: E402
     RunSummary,
@@ -73,7 +74,8 @@ async def run_sources(
         with db.writer(db_path) as con:
             register_sources(con, sources)
             start_run(con, summary, version, params)
-        fetcher = Fetcher(build_transport(replay, record), summary.run_id)
+            robots = recent_robots(con)
+        fetcher = Fetcher(build_transport(replay, record), summary.run_id, known_robots=robots)
         ctx = CrawlContext(db_path, fetcher, summary.run_id, version)
         window = Window(since=since, until=until)
         try:

@@ -18,6 +18,7 @@ from rich.console import Console
 
 from extractors.base import Window
 from extractors.registry import SourceConfig, load_sources, select_sources
+from flows import runlock
 from flows.crawl import CrawlContext, SourceResult, flush, read_document, summarise
 from flows.version import code_version
 from transforms.model import FetchRequest, RawDocument
@@ -93,22 +94,23 @@ def run_reprocess(
     sources = select_sources(load_sources(config), source_ids)
     summary = RunSummary(new_run_id("reprocess"), "reprocess", [s.id for s in sources])
     version = code_version()
-    with db.writer(db_path) as con:
-        register_sources(con, sources)
-        start_run(con, summary, version, {"since": since.isoformat() if since else None})
-    ctx = CrawlContext(db_path, None, summary.run_id, version)
-    try:
-        results = []
-        for source in sources:
-            if console is not None:
-                console.print(f"reprocessing {source.id}…")
-            results.append(reprocess_source(ctx, source, since))
-        summarise(summary, results)
-        summary.status = "succeeded"
-    except BaseException as exc:
-        summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
-        raise
-    finally:
+    with runlock.hold(db_path):  # one writing run per warehouse (flows/runlock.py)
         with db.writer(db_path) as con:
-            finish_run(con, summary)
+            register_sources(con, sources)
+            start_run(con, summary, version, {"since": since.isoformat() if since else None})
+        ctx = CrawlContext(db_path, None, summary.run_id, version)
+        try:
+            results = []
+            for source in sources:
+                if console is not None:
+                    console.print(f"reprocessing {source.id}…")
+                results.append(reprocess_source(ctx, source, since))
+            summarise(summary, results)
+            summary.status = "succeeded"
+        except BaseException as exc:
+            summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            with db.writer(db_path) as con:
+                finish_run(con, summary)
     return summary

@@ -29,6 +29,7 @@ from extractors.registry import SourceConfig
 from flows.crawl import CrawlContext, SourceResult, crawl_source
 from transforms.model import FetchRequest, RawDocument, stable_id
 from warehouse import db
+from warehouse.fetch_state import recent_robots
 from warehouse.runs import register_sources
 
 
@@ -203,8 +204,11 @@ def crawl_once(
     """One crawl of one source, as a run would do it, without Prefect."""
     with db.writer(db_path) as con:
         register_sources(con, [source])
+        robots = recent_robots(con)
     own = fetcher is None
-    fetcher = fetcher or Fetcher(httpx.HTTPTransport(), run_id, sleep=lambda _: None)
+    fetcher = fetcher or Fetcher(
+        httpx.HTTPTransport(), run_id, sleep=lambda _: None, known_robots=robots
+    )
     try:
         return crawl_source(
             CrawlContext(db_path, fetcher, run_id, "test"), source, window or Window()

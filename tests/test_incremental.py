@@ -42,7 +42,8 @@ def test_unchanged_feed_costs_one_request_and_304_means_nothing_new(
     first = crawl_once(warehouse_path, source)
     assert first.stats.new == 2
     second = crawl_once(warehouse_path, source)
-    assert second.requests == 2  # robots.txt (once per run) + the feed, answered 304
+    assert second.requests == 1  # the feed, answered 304 (robots.txt reused from the archive)
+    assert mock_server.hits["/robots.txt"] == 1
     assert second.unchanged_indexes == 1
     assert (second.stats.new, second.stats.updated, second.stats.quarantined) == (0, 0, 0)
     assert mock_server.request_headers[-1][1]["if-none-match"] == '"v1"'
@@ -106,7 +107,7 @@ def test_listing_daily_run_fetches_only_new_article_pages(
     assert first.stats.new == 2
     second = crawl_once(warehouse_path, source)
     assert second.stats.new == 1
-    assert second.requests == 3  # robots.txt, the listing, the one new article
+    assert second.requests == 2  # the listing and the one new article
     assert mock_server.hits["/list/202412/t20241220_899999.html"] == 1
     cursor = _count(warehouse_path, "SELECT daily_cursor FROM sources")
     assert cursor == "2025-01-05T00:00:00"

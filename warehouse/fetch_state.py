@@ -160,3 +160,18 @@ def save_checkpoint(checkpoint: Checkpoint, run_id: str) -> StateWrite:
         )
 
     return write
+
+
+def recent_robots(con: duckdb.DuckDBPyConnection, max_age_hours: float = 24.0) -> dict:
+    """robots.txt answers archived in the last `max_age_hours`, by URL: (status, body).
+
+    Reused instead of fetched again, so a daily run with nothing new costs one request per
+    source, not two. Only definite answers count (2xx, 4xx); a 5xx or a failed fetch is retried.
+    """
+    rows = con.execute(
+        "SELECT url, arg_max(status, fetched_at), arg_max(body, fetched_at) FROM raw_documents"
+        " WHERE role = 'robots' AND status BETWEEN 200 AND 499"
+        " AND fetched_at >= now() - to_hours(CAST(? AS BIGINT)) GROUP BY url",
+        [int(max_age_hours)],
+    ).fetchall()
+    return {url: (status, bytes(body or b"")) for url, status, body in rows}
