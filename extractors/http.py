@@ -57,7 +57,12 @@ from extractors.politeness import (
     system_resolver,
 )
 from extractors.registry import SourceConfig
-from extractors.replay import NotInArchive, RecordingTransport, ReplayTransport
+from extractors.replay import (
+    NotInArchive,
+    RecordingTransport,
+    ReplayTransport,
+    TooLargeToRecord,
+)
 from transforms.model import FetchRequest, RawDocument, stable_id
 
 USER_AGENT = "claimtrail/0.1 (+https://github.com/claimtrail/claimtrail; research crawler)"
@@ -387,6 +392,8 @@ class Fetcher:
                 )
         except NotInArchive as exc:
             raise FetchFailed("not_in_archive", str(exc), url) from None
+        except TooLargeToRecord as exc:
+            raise FetchFailed("body_too_large", str(exc), url) from None
         except httpx.TimeoutException as exc:
             raise FetchFailed("timeout", f"{type(exc).__name__}: {exc}", url) from None
         except httpx.HTTPError as exc:

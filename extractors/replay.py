@@ -82,19 +82,42 @@ class ReplayTransport(httpx.BaseTransport):
         return response
 
 
+MAX_RECORDED_BYTES = 50 * 1024 * 1024
+"""Recording reads a body whole (decoded) before the client's own caps see it: cap it here too,
+so a huge body or a gzip bomb cannot exhaust memory while recording."""
+
+
+class TooLargeToRecord(httpx.TransportError):
+    """A response body passed `MAX_RECORDED_BYTES` while being recorded (reason body_too_large)."""
+
+
 class RecordingTransport(httpx.BaseTransport):
     """Wraps a transport and appends every response it returns to a WARC file."""
 
-    def __init__(self, inner: httpx.BaseTransport, path: Path | str) -> None:
+    def __init__(
+        self, inner: httpx.BaseTransport, path: Path | str, max_bytes: int = MAX_RECORDED_BYTES
+    ) -> None:
         self.inner = inner
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.max_bytes = max_bytes
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = self.inner.handle_request(request)
-        decoded = response.read()  # httpx undoes Content-Encoding on read
+        parts, size = [], 0
+        try:
+            for chunk in response.iter_bytes():  # httpx undoes Content-Encoding chunk by chunk
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise TooLargeToRecord(
+                        f"{request.url}: body passed {self.max_bytes} bytes while recording",
+                        request=request,
+                    )
+                parts.append(chunk)
+        finally:
+            response.close()
+        decoded = b"".join(parts)
         write_response(self.path, str(request.url), response.status_code, response.headers, decoded)
-        response.close()
         return httpx.Response(
             response.status_code,
             headers=[(k, v) for k, v in response.headers.items() if k not in _TRANSFER_HEADERS],

@@ -10,6 +10,7 @@ import httpx
 from extractors.http import Fetcher, retry_after_seconds
 from extractors.politeness import HostThrottle, private_address
 from extractors.registry import SourceConfig
+from extractors.replay import RecordingTransport, read_archive
 from tests.mockserver import MockServer, Reply, gzipped, loopback_source, mock_server
 from transforms.model import FetchRequest
 
@@ -214,3 +215,18 @@ def test_host_throttle_spaces_requests_per_host() -> None:
     assert waits[0] == 0.0
     assert 0.01 < waits[1] <= 0.02 and 0.01 < waits[2] <= 0.02
     assert throttle.wait("b.example", 5.0) == 0.0  # hosts are paced independently
+
+
+def test_recording_is_capped_too(mock_server: MockServer, tmp_path) -> None:
+    """A gzip bomb met while recording a live run is stopped before it is held in memory."""
+    mock_server.route("/bomb", Reply(200, gzipped(b"\0" * 3_000_000), {"Content-Encoding": "gzip"}))
+    mock_server.route("/ok", Reply(200, "fine"))
+    archive = tmp_path / "rec.warc.gz"
+    recorder = RecordingTransport(httpx.HTTPTransport(), archive, max_bytes=100_000)
+    fetcher, _ = _fetcher(recorder)
+    source = loopback_source(mock_server)
+    bomb = fetcher.fetch(source, FetchRequest(source.id, mock_server.url("/bomb"), "feed"))
+    ok = fetcher.fetch(source, FetchRequest(source.id, mock_server.url("/ok"), "feed"))
+    assert bomb.error == "body_too_large" and ok.body == b"fine"
+    assert mock_server.url("/ok") in read_archive(archive)
+    assert mock_server.url("/bomb") not in read_archive(archive)
