@@ -10,7 +10,7 @@ import httpx
 from extractors.http import Fetcher, retry_after_seconds
 from extractors.politeness import HostThrottle, private_address
 from extractors.registry import SourceConfig
-from extractors.replay import RecordingTransport, read_archive
+from extractors.replay import RecordingTransport, ReplayTransport, read_archive, write_response
 from tests.mockserver import MockServer, Reply, gzipped, loopback_source, mock_server
 from transforms.model import FetchRequest
 
@@ -230,3 +230,24 @@ def test_recording_is_capped_too(mock_server: MockServer, tmp_path) -> None:
     assert bomb.error == "body_too_large" and ok.body == b"fine"
     assert mock_server.url("/ok") in read_archive(archive)
     assert mock_server.url("/bomb") not in read_archive(archive)
+
+
+def test_replay_needs_no_dns(tmp_path) -> None:
+    """Replaying public URLs offline must not resolve names (the private-address rule is moot)."""
+    archive = tmp_path / "a.warc.gz"
+    write_response(archive, "https://news.example/feed", 200, [("Content-Type", "text/xml")], b"x")
+    source = SourceConfig(
+        id="pub",
+        name="Public",
+        kind="rss",
+        base_url="https://news.example",
+        origin_class="independent_news",
+        allowed_domains=("news.example",),
+    )
+
+    def no_dns(host: str) -> list[str]:
+        raise AssertionError(f"resolved {host} while replaying")
+
+    fetcher = Fetcher(ReplayTransport([archive]), "replay", resolver=no_dns)
+    raw = fetcher.fetch(source, FetchRequest("pub", "https://news.example/feed", "feed"))
+    assert (raw.status, raw.body, raw.error) == (200, b"x", None)
