@@ -6,6 +6,7 @@ Plain Typer-annotated functions, registered on the `claimtrail` app at the end o
 from __future__ import annotations
 
 import os
+import signal
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -154,8 +155,12 @@ def serve(config: ConfigOption = None, db_path: DbOption = None) -> None:
         f"daily run: '{schedule.daily_cron}', canary: '{schedule.canary_cron}' "
         f"({schedule.timezone}); Ctrl-C to stop"
     )
+    # A service manager stops us with SIGTERM: unwind like Ctrl-C so the server we started stops.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         serve_flows(config_path, target, schedule)
+    except KeyboardInterrupt:
+        console.print("stopped")
     finally:
         if choice.process is not None:
             choice.process.terminate()
