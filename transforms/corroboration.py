@@ -159,9 +159,18 @@ def cluster(claims: list[ClaimForMatching]) -> dict[str, str]:
             x = parent[x]
         return x
 
+    # Relays repeat a release's sentences verbatim: a claim whose word bag was seen before joins
+    # that claim and is not compared again (comparing every copy with every other is quadratic).
+    first_with_bag: dict[frozenset[str], str] = {}
     for claim in claims:
         bag = words[claim.claim_id]
         if len(bag) < MIN_WORDS:
+            continue
+        twin = first_with_bag.setdefault(bag, claim.claim_id)
+        if twin != claim.claim_id:
+            a, b = find(claim.claim_id), find(twin)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
             continue
         signature = MinHash(num_perm=NUM_PERM)
         signature.update_batch([w.encode("utf-8") for w in bag])
