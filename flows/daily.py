@@ -88,7 +88,8 @@ async def run_sources(
         finally:
             fetcher.close()
             with db.writer(db_path) as con:
-                if summary.status == "succeeded":
+                # Reclustering reads every claim: only worth it when this run changed some.
+                if summary.status == "succeeded" and (summary.new or summary.updated):
                     refresh_corroboration(con, summary.run_id)
                 finish_run(con, summary)
     return summary
