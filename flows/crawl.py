@@ -208,6 +208,9 @@ def crawl_source(
     requests_before = fetcher.requests[source.id]
     frontier, requested = plan.frontier, plan.requested
     batch = Batch(source.id)
+    daily = not plan.window.is_backfill
+    deferred = _Deferred()
+    finished = False
     while frontier:
         if ctx.stop.is_set():
             raise CrawlStopped(f"{source.id}: stopped after {plan.pages} documents")
@@ -224,8 +227,10 @@ def crawl_source(
         batch.raw_documents.extend(fetcher.take_side_documents(source.id))
         batch.raw_documents.append(raw)
         plan.pages += 1
-        if request.role in INDEX_ROLES and raw.status in (200, 304) and not raw.error:
-            batch.state_writes.append(record_fetch(raw))
+        if daily and request.role in INDEX_ROLES and raw.status in (200, 304) and not raw.error:
+            deferred.writes.append(record_fetch(raw))
+        if raw.error and request.role == "article":
+            deferred.failed = True
         if _unchanged_index(plan, raw):
             result.unchanged_indexes += 1
             parsed = ParseResult()
@@ -235,18 +240,52 @@ def crawl_source(
             canonical = follow.meta.get("original_url", follow.url)
             if not (follow.role == "article" and canonical in plan.known):
                 frontier.append(follow)
-        if parsed.cursor and not plan.window.is_backfill:
-            batch.cursor = max(batch.cursor or "", parsed.cursor)
+        if parsed.cursor and daily:
+            if any(f.role == "article" for f in parsed.follow):
+                deferred.cursor = max(deferred.cursor or "", parsed.cursor)
+            else:  # the index held the articles themselves: they are in this batch
+                batch.cursor = max(batch.cursor or "", parsed.cursor)
         page_done = plan.checkpoint_id is not None and request.role in INDEX_ROLES
         if page_done or len(batch.articles) >= BATCH_ARTICLES or not frontier:
             if plan.checkpoint_id is not None:
                 batch.state_writes.append(_checkpoint(ctx, source, plan))
+            if not frontier:
+                deferred.release_into(batch)
+                finished = True
             result.stats.add(flush(ctx, batch))
             batch = Batch(source.id)
         if progress is not None:
             progress(source.id, plan.pages, len(frontier), result.stats.new)
+    if not finished:  # the frontier ended on a request already made: close the run the same way
+        if plan.checkpoint_id is not None:
+            batch.state_writes.append(_checkpoint(ctx, source, plan))
+        deferred.release_into(batch)
+        result.stats.add(flush(ctx, batch))
     result.requests = fetcher.requests[source.id] - requests_before
     return result
+
+
+@dataclass
+class _Deferred:
+    """Daily-run state that may only be stored once every article it points to is loaded.
+
+    An index's validators, or a cursor read from an index whose articles are fetched
+    separately, would otherwise let the next run skip an article whose fetch failed: it is
+    stored with the run's last batch, and not at all if any article fetch failed (the next run
+    reads the index again; articles already stored are not fetched twice).
+    """
+
+    writes: list[StateWrite] = field(default_factory=list)
+    cursor: str | None = None
+    failed: bool = False
+
+    def release_into(self, batch: Batch) -> None:
+        """Hand the deferred state to the run's last batch (unless an article failed)."""
+        if not self.failed:
+            batch.state_writes.extend(self.writes)
+            if self.cursor:
+                batch.cursor = max(batch.cursor or "", self.cursor)
+        self.writes, self.cursor = [], None
 
 
 ProgressHook = Callable[[str, int, int, int], None]

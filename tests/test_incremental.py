@@ -111,3 +111,35 @@ def test_listing_daily_run_fetches_only_new_article_pages(
     assert mock_server.hits["/list/202412/t20241220_899999.html"] == 1
     cursor = _count(warehouse_path, "SELECT daily_cursor FROM sources")
     assert cursor == "2025-01-05T00:00:00"
+
+
+def test_article_that_failed_is_fetched_again_next_run(
+    mock_server: MockServer, warehouse_path: Path
+) -> None:
+    """Neither the listing's hash nor the cursor may let a run forget an article that failed."""
+    mock_server.route("/list/", Reply(200, fixture_text("minmetals_listing_2.html")))
+    article = fixture_text("minmetals_article.html")
+    mock_server.route("/list/202412/t20241220_899999.html", Reply(200, article))
+    mock_server.route(
+        "/list/202411/t20241102_899998.html",
+        Reply(503, "busy"),
+        Reply(200, article.replace("tungsten", "antimony")),
+    )
+    source = loopback_source(
+        mock_server,
+        kind="html_listing",
+        listing_url=mock_server.url("/list/"),
+        item_selector="ul.news_list li",
+        item_date_selector="span.date",
+        body_selector="div.TRS_Editor",
+        max_retries=0,
+    )
+    first = crawl_once(warehouse_path, source)
+    assert (first.stats.new, first.stats.quarantined) == (1, 1)
+    assert _count(warehouse_path, "SELECT count(*) FROM fetch_state") == 0
+    second = crawl_once(warehouse_path, source)
+    assert second.stats.new == 1 and second.unchanged_indexes == 0
+    assert mock_server.hits["/list/202412/t20241220_899999.html"] == 1  # not fetched twice
+    assert _count(warehouse_path, "SELECT daily_cursor FROM sources") == "2024-12-20T00:00:00"
+    third = crawl_once(warehouse_path, source)
+    assert third.unchanged_indexes == 1 and third.requests == 1
