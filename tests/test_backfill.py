@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -154,3 +158,48 @@ def test_backfill_flow_partition_takes_iso_dates(
     summary = backfill_flow(config, db_path, since="2025-01-01", until="2025-04-01T00:00:00")
     assert summary.status == "succeeded" and summary.new == 6
     assert [mock_server.hits[p] for p in pages] == [1, 1, 1]
+
+
+@pytest.mark.slow
+def test_backfill_killed_with_sigkill_resumes(mock_server: MockServer, tmp_path: Path) -> None:
+    """A real `kill -9` while the third page is in flight: the two committed pages survive."""
+    pages = _serve_wordpress(mock_server)
+    third = mock_server.routes[pages[2]][0]
+    mock_server.route(pages[2], Reply(third.status, third.body, third.headers, delay=30))
+    request = BackfillRequest(_config(tmp_path, mock_server), tmp_path / "w.duckdb", SINCE, UNTIL)
+    script = (
+        "import sys; from datetime import datetime; from pathlib import Path;"
+        "from flows.backfill import BackfillRequest, run_backfill;"
+        "run_backfill(BackfillRequest(Path(sys.argv[1]), Path(sys.argv[2]),"
+        " datetime.fromisoformat(sys.argv[3]), datetime.fromisoformat(sys.argv[4])))"
+    )
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            script,
+            str(request.config),
+            str(request.db_path),
+            SINCE.isoformat(),
+            UNTIL.isoformat(),
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while mock_server.hits[pages[2]] == 0 and time.monotonic() < deadline:
+            assert child.poll() is None, "the backfill ended before it could be killed"
+            time.sleep(0.05)
+        assert mock_server.hits[pages[2]] == 1
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+    (count, _), _, _, checkpoint, _ = _state(request.db_path)
+    assert count == 4 and checkpoint == [("running", 2)]
+
+    mock_server.route(pages[2], third)
+    run_backfill(request)
+    articles, versions, cursor, checkpoint, _ = _state(request.db_path)
+    assert articles == (6, 6) and versions == 6 and cursor is None
+    assert checkpoint == [("done", 3)]
+    assert [mock_server.hits[p] for p in pages] == [1, 1, 2]  # only the page in flight again
