@@ -7,16 +7,17 @@ in a fraction of a second.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import duckdb
 import typer
-from rich.console import Console
 
 from extractors.registry import SourceConfigError, default_config_path, load_sources
-from flows import cli_claims
+from flows import cli_claims, cli_fetch
+from flows.cli_common import ConfigOption, DbOption, FormatOption, SourceOption, console, fail
 from flows.output import FORMATS, render_rows, render_summary
 from warehouse import db
 
@@ -47,22 +48,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
-err = Console(stderr=True)
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="DuckDB file [env CLAIMTRAIL_DB; default data/claimtrail.duckdb]"),
-]
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", help="Source registry [env CLAIMTRAIL_CONFIG; default sources.toml]"),
-]
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
-    return typer.Exit(code=1)
 
 
 def _run_flow(**kwargs: object) -> None:
@@ -71,7 +56,7 @@ def _run_flow(**kwargs: object) -> None:
     try:
         summary = asyncio.run(daily_flow(**kwargs))
     except (SourceConfigError, db.WarehouseBusy, db.WarehouseReadOnly) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     render_summary(summary, console)
 
 
@@ -79,9 +64,7 @@ def _run_flow(**kwargs: object) -> None:
 def run(
     config: ConfigOption = None,
     db_path: DbOption = None,
-    source: Annotated[
-        list[str] | None, typer.Option("--source", help="Only this source id (repeatable)")
-    ] = None,
+    source: SourceOption = None,
     replay: Annotated[
         list[Path] | None, typer.Option("--replay", help="Answer requests from this WARC")
     ] = None,
@@ -124,25 +107,25 @@ def demo(db_path: DbOption = None) -> None:
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run (read-only)")],
     db_path: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    fmt: FormatOption = "table",
 ) -> None:
     """Run ad hoc SQL against the warehouse through a read-only connection."""
     if fmt not in FORMATS:
-        raise _fail(f"--format must be one of {', '.join(FORMATS)}")
+        raise fail(f"--format must be one of {', '.join(FORMATS)}")
     try:
         with db.connect(db_path, read_only=True) as con:
             cursor = con.execute(query)
             columns = [d[0] for d in cursor.description] if cursor.description else []
             rows = cursor.fetchall() if columns else []
     except (FileNotFoundError, db.WarehouseBusy) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except duckdb.Error as exc:
         if "read-only" in str(exc):
-            raise _fail(
+            raise fail(
                 "claimtrail sql is read-only (analysts query, runs write); "
                 f"the statement was refused: {exc}"
             ) from None
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     render_rows(columns, rows, fmt, console)
 
 
@@ -150,13 +133,13 @@ def sql(
 def sources(
     config: ConfigOption = None,
     db_path: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    fmt: FormatOption = "table",
 ) -> None:
     """List configured sources with their daily cursor and last run."""
     try:
         configured = load_sources(config)
     except SourceConfigError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     state: dict[str, tuple[object, ...]] = {}
     target = db_path or db.default_db_path()
     if target.exists():
@@ -182,7 +165,7 @@ def export(
 ) -> None:
     """Export every table and view (one file each) for other tools."""
     if fmt not in ("parquet", "csv"):
-        raise _fail("--format must be parquet or csv")
+        raise fail("--format must be parquet or csv")
     out.mkdir(parents=True, exist_ok=True)
     try:
         with db.connect(db_path, read_only=True) as con:
@@ -198,7 +181,7 @@ def export(
                 target = out / f"{name}.{fmt}"
                 con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{target}' (FORMAT {fmt})")
     except (FileNotFoundError, db.WarehouseBusy) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     console.print(f"exported {len(names)} tables and views to {out}/ as {fmt}")
 
 
@@ -212,16 +195,29 @@ def repair_text_command() -> None:
 
 app.command()(cli_claims.verify)
 app.command()(cli_claims.claims)
-
-
-def main() -> None:
-    app()
-
-
-# Fetching commands beyond the daily run: backfill, reprocess, canary, serve (flows/cli_fetch.py).
-from flows import cli_fetch  # noqa: E402
-
 app.command()(cli_fetch.backfill)
 app.command()(cli_fetch.reprocess)
 app.command()(cli_fetch.canary)
 app.command()(cli_fetch.serve)
+
+
+def _quiet_teardown() -> None:
+    """Hide what native extensions print while the interpreter shuts down.
+
+    After a Prefect flow, Prefect's daemon event-loop threads are still alive at exit, so
+    DuckDB's nanobind module is finalised with objects outstanding and prints a "leaked
+    instances" report to stderr. It is noise (the process is exiting; the warehouse is already
+    committed and closed) but alarming, so once the command has printed everything it has to
+    say, stderr is pointed at /dev/null for the teardown.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stderr.fileno())
+
+
+def main() -> None:
+    try:
+        app()
+    finally:
+        _quiet_teardown()

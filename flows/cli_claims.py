@@ -9,21 +9,17 @@ from __future__ import annotations
 import getpass
 import os
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from flows.cli_common import DbOption, FormatOption, console, fail
 from flows.output import FORMATS, render_rows
 from warehouse import db
 from warehouse.provenance import LIST_COLUMNS, UnknownClaim, list_claims, record_verdict
 
-console = Console()
-
 TABLE_COLUMNS = ("claim_id", "claim_type", "attributed_to", "verification_status", "text")
 """What fits a terminal; csv and json carry every column of LIST_COLUMNS."""
-err = Console(stderr=True)
 
 
 class Verdict(StrEnum):
@@ -32,12 +28,6 @@ class Verdict(StrEnum):
     verified = "verified"
     refuted = "refuted"
     disputed = "disputed"
-
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="DuckDB file [env CLAIMTRAIL_DB; default data/claimtrail.duckdb]"),
-]
 
 
 def _default_user() -> str:
@@ -55,15 +45,13 @@ def verify(
     """Record an analyst verdict on a claim (appended to the log; it overrides automatic
     statuses, and the history is kept)."""
     if not evidence.startswith(("http://", "https://")):
-        err.print("[red]error:[/red] --evidence must be an http(s) URL")
-        raise typer.Exit(code=1)
+        raise fail("--evidence must be an http(s) URL")
     analyst = by or _default_user()
     try:
         with db.writer(db_path) as con, db.transaction(con):
             record_verdict(con, claim_id, status.value, evidence, note, analyst)
     except (UnknownClaim, ValueError, db.WarehouseBusy, db.WarehouseReadOnly) as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(code=1) from None
+        raise fail(str(exc)) from None
     console.print(f"claim {claim_id}: {status.value} (by {analyst})")
 
 
@@ -75,17 +63,15 @@ def claims(
     source: Annotated[str | None, typer.Option("--source", help="Source id")] = None,
     limit: Annotated[int, typer.Option("--limit", help="Most rows to show")] = 100,
     db_path: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    fmt: FormatOption = "table",
 ) -> None:
     """List claims with provenance chain, entities and derived verification status."""
     if fmt not in FORMATS:
-        err.print(f"[red]error:[/red] --format must be one of {', '.join(FORMATS)}")
-        raise typer.Exit(code=1)
+        raise fail(f"--format must be one of {', '.join(FORMATS)}")
     try:
         with db.connect(db_path, read_only=True) as con:
             rows = list_claims(con, status=status, entity=entity, source=source, limit=limit)
     except (FileNotFoundError, ValueError, db.WarehouseBusy) as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(code=1) from None
+        raise fail(str(exc)) from None
     columns = list(TABLE_COLUMNS if fmt == "table" else LIST_COLUMNS)
     render_rows(columns, [[row[c] for c in columns] for row in rows], fmt, console)

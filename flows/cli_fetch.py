@@ -1,6 +1,6 @@
 """CLI commands for fetching beyond the daily run: backfill, reprocess, serve, canary.
 
-Plain Typer-annotated functions, registered on the `claimtrail` app at the end of flows/cli.py.
+Plain Typer-annotated functions, registered on the `claimtrail` app in flows/cli.py.
 """
 
 from __future__ import annotations
@@ -12,28 +12,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from extractors.registry import SourceConfigError, default_config_path, load_sources, select_sources
+from flows.cli_common import ConfigOption, DbOption, SourceOption, console, fail
 from flows.output import render_rows, render_summary
 from warehouse import db
 
-console = Console()
-err = Console(stderr=True)
-
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]
-
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", help="Source registry [env CLAIMTRAIL_CONFIG; default sources.toml]"),
-]
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="DuckDB file [env CLAIMTRAIL_DB; default data/claimtrail.duckdb]"),
-]
-SourceOption = Annotated[
-    list[str] | None, typer.Option("--source", help="Only this source id (repeatable)")
-]
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -41,11 +26,6 @@ def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
-    return typer.Exit(code=1)
 
 
 def backfill(
@@ -68,7 +48,7 @@ def backfill(
 
     start, end = _utc(since), _utc(until)
     if start and end and start >= end:
-        raise _fail("--since must be before --until (the range is [since, until))")
+        raise fail("--since must be before --until (the range is [since, until))")
     request = BackfillRequest(
         config=config or default_config_path(),
         db_path=db_path or db.default_db_path(),
@@ -80,9 +60,9 @@ def backfill(
     try:
         summary = run_backfill(request, console=console)
     except KeyboardInterrupt:
-        raise _fail("interrupted; progress is saved: run the same command to resume") from None
+        raise fail("interrupted; progress is saved: run the same command to resume") from None
     except (SourceConfigError, db.WarehouseBusy, db.WarehouseReadOnly) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     render_summary(summary, console)
 
 
@@ -107,7 +87,7 @@ def reprocess(
             console=console,
         )
     except (SourceConfigError, db.WarehouseBusy, db.WarehouseReadOnly, FileNotFoundError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     render_summary(summary, console)
 
 
@@ -119,7 +99,7 @@ def canary(source: SourceOption = None, config: ConfigOption = None) -> None:
     try:
         sources = select_sources(load_sources(config), source or None)
     except SourceConfigError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     fetcher = Fetcher(build_transport(), "canary")
     try:
         results = run_canary(fetcher, sources)
@@ -142,7 +122,7 @@ def serve(config: ConfigOption = None, db_path: DbOption = None) -> None:
         schedule = load_schedule(config_path)
         choice = find_or_start_server(target.parent / "prefect-server.log")
     except (SourceConfigError, ValueError, RuntimeError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     os.environ["PREFECT_API_URL"] = choice.api_url
     if choice.how == "started":
         console.print(

@@ -19,8 +19,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from datasketch import MinHash, MinHashLSH
-
 INDEPENDENT_CLASSES = frozenset({"independent_news", "price_agency"})
 CHECKABLE_TYPES = frozenset({"event", "statistic", "quote"})
 SIMILARITY = 0.4
@@ -149,6 +147,9 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 def cluster(claims: list[ClaimForMatching]) -> dict[str, str]:
     """claim_id -> cluster_id (the smallest claim_id in its connected component)."""
+    # Imported here: datasketch pulls in SciPy (~1 s), which every CLI command would pay.
+    from datasketch import MinHash, MinHashLSH
+
     words = {c.claim_id: content_words(c.text) for c in claims}
     lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
     parent = {c.claim_id: c.claim_id for c in claims}

@@ -1,0 +1,31 @@
+"""What every `claimtrail` command shares: consoles, common options, one way to fail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB file [env CLAIMTRAIL_DB; default data/claimtrail.duckdb]"),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Source registry [env CLAIMTRAIL_CONFIG; default sources.toml]"),
+]
+SourceOption = Annotated[
+    list[str] | None, typer.Option("--source", help="Only this source id (repeatable)")
+]
+FormatOption = Annotated[str, typer.Option("--format", help="table | csv | json")]
+
+
+def fail(message: str) -> typer.Exit:
+    """Print `message` as an error and return the exit to raise (status 1)."""
+    err.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code=1)
