@@ -19,7 +19,14 @@ from rich.console import Console
 from extractors.base import Window
 from extractors.registry import SourceConfig, load_sources, select_sources
 from flows import runlock
-from flows.crawl import CrawlContext, SourceResult, flush, read_document, summarise
+from flows.crawl import (
+    BATCH_ARTICLES,
+    CrawlContext,
+    SourceResult,
+    flush,
+    read_document,
+    summarise,
+)
 from flows.version import code_version
 from transforms.model import FetchRequest, RawDocument
 from warehouse import db
@@ -79,6 +86,9 @@ def reprocess_source(
         batch = Batch(source.id)
         for raw in stored_documents(ctx.db_path, raw_ids[start : start + DOCUMENTS_PER_BATCH]):
             read_document(source, raw, batch, Window(), ctx.timer)
+            if len(batch.articles) >= BATCH_ARTICLES:  # an API page alone holds 100 articles
+                result.stats.add(flush(ctx, batch, retag=True))
+                batch = Batch(source.id)
         result.stats.add(flush(ctx, batch, retag=True))
     return result
 
