@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 
@@ -65,3 +65,20 @@ def date_from_match(match: re.Match[str] | None) -> datetime | None:
 def cursor_text(when: datetime) -> str:
     """The form cursors are stored in: naive UTC ISO seconds (sorts as text)."""
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+EARLIEST_PLAUSIBLE = datetime(1980, 1, 1, tzinfo=UTC)
+"""Older "publication" dates on these sources are template defaults or typos, not history."""
+FUTURE_SLACK = timedelta(days=2)
+"""A page may be stamped a day ahead of the fetch (time zones, scheduled posts), not more."""
+
+
+def implausible(when: datetime | None, fetched_at: datetime) -> str | None:
+    """Why a publication time cannot be right for a page fetched at `fetched_at`, or None."""
+    if when is None:
+        return None
+    if when < EARLIEST_PLAUSIBLE:
+        return f"{when.isoformat()} is before {EARLIEST_PLAUSIBLE.date()}"
+    if when > fetched_at + FUTURE_SLACK:
+        return f"{when.isoformat()} is after the page was fetched ({fetched_at.isoformat()})"
+    return None

@@ -9,14 +9,15 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from extractors.base import Window, extractor_for
+from extractors.dates import implausible
 from extractors.http import Fetcher
 from extractors.registry import SourceConfig
 from transforms.claims import TAGGER_VERSION
-from transforms.model import FetchRequest, ParseResult, Problem, RawDocument
+from transforms.model import FetchRequest, ParsedArticle, ParseResult, Problem, RawDocument
 from transforms.pipeline import StageTimer, process_article
 from warehouse import db
 from warehouse.fetch_state import (
@@ -83,6 +84,16 @@ def _parse(source: SourceConfig, raw: RawDocument) -> ParseResult:
         )
 
 
+def _with_plausible_dates(parsed: ParsedArticle, raw: RawDocument, batch: Batch) -> ParsedArticle:
+    """Keep the article but not an impossible date (year 2999, year 1): the date is dropped and
+    the reason quarantined, so analysts never sort by a template default."""
+    reason = implausible(parsed.published_at, raw.fetched_at)
+    if reason is None:
+        return parsed
+    batch.problems.append(Problem("parse", parsed.url, "implausible_date", reason, raw.raw_id))
+    return replace(parsed, published_at=None)
+
+
 def read_document(
     source: SourceConfig, raw: RawDocument, batch: Batch, window: Window, timer: StageTimer
 ) -> ParseResult:
@@ -94,7 +105,8 @@ def read_document(
     with timer.stage("parse"):
         result = _parse(source, raw)
     batch.problems.extend(result.problems)
-    for parsed in result.articles:
+    for found in result.articles:
+        parsed = _with_plausible_dates(found, raw, batch)
         if window.is_backfill and not window.contains(parsed.published_at):
             continue
         try:

@@ -7,7 +7,6 @@ failure is a plausible article, not only a random code point soup.
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -88,19 +87,10 @@ def test_split_loses_and_invents_no_text(paragraph: str) -> None:
     assert "".join("".join(sentences).split()) == "".join(paragraph.split())
 
 
-SPLIT_PATHS_DISAGREE = (
-    "transforms/sentences.py: a paragraph sent to pysbd (it holds a number or one-letter token) "
-    "keeps a piece whole that the rule path splits when given alone, e.g. '™ … … Zürich?' and "
-    "'China (China! China)' (split inside the brackets); reported to the claims engineer"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=SPLIT_PATHS_DISAGREE)
 def test_split_never_breaks_inside_brackets() -> None:
     assert split_sentences("China (China! China)") == ["China (China! China)"]
 
 
-@pytest.mark.xfail(strict=True, reason=SPLIT_PATHS_DISAGREE)
 @SETTINGS
 @given(clean_text)
 @example("—. China (China! China) ")  # found by hypothesis

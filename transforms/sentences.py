@@ -161,15 +161,22 @@ def _rule_split(paragraph: str) -> list[str] | None:
     return pieces
 
 
+def _open_bracket(piece: str) -> bool:
+    """Whether a bracket opened in `piece` is still open: a sentence never ends inside one."""
+    return piece.count("(") > piece.count(")") or piece.count("[") > piece.count("]")
+
+
 def _apply_guards(pieces: list[str]) -> list[str]:
-    """Rejoin pieces split after "Co."/"No."/"then-U.S." or a bare list number; strip bullets."""
+    """Rejoin pieces split inside brackets, after "Co."/"No."/"then-U.S." or a bare list
+    number; strip bullets."""
     out: list[str] = []
     for raw in pieces:
         piece = raw.strip()
         if not piece:
             continue
         if out and (
-            _LIST_NUMBER_ONLY.match(out[-1])
+            _open_bracket(out[-1])
+            or _LIST_NUMBER_ONLY.match(out[-1])
             or (_ENDS_WITH_COMPANY_ABBREV.search(out[-1]) and _STARTS_AS_CONTINUATION.match(piece))
             or (
                 _ENDS_WITH_COUNTRY_ABBREV.search(out[-1])
@@ -189,5 +196,11 @@ def split_sentences(paragraph: str) -> list[str]:
         return []
     pieces = _rule_split(text)
     if pieces is None:
-        pieces = _SEGMENTER.segment(text)
+        # pysbd decides the doubtful boundaries; our rules still split its pieces where they
+        # are sure, so a sentence split again alone comes back whole (splitting is idempotent).
+        pieces = [
+            part
+            for piece in _SEGMENTER.segment(text)
+            for part in (_rule_split(" ".join(piece.split())) or [piece])
+        ]
     return _apply_guards(pieces)
