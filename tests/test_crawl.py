@@ -132,3 +132,30 @@ def test_warehouse_file_is_plain_duckdb(db_path: Path, sample_archive, crawl) ->
     con = duckdb.connect(str(db_path), read_only=True)
     assert con.execute("SELECT count(*) FROM claims_v").fetchall()[0][0] > 50
     con.close()
+
+
+def test_crawl_task_body_runs_without_a_prefect_server(db_path: Path, sample_archive) -> None:
+    """Task bodies are unit-tested through `.fn()`: no harness, no server, same engine."""
+    import asyncio
+
+    from prefect.logging import disable_run_logger
+
+    from extractors.base import Window
+    from extractors.http import Fetcher, build_transport
+    from extractors.registry import load_sources, select_sources
+    from flows.crawl import CrawlContext
+    from flows.daily import crawl_source_task
+    from warehouse.runs import register_sources
+
+    config = Path(__file__).resolve().parent.parent / "sources.toml"
+    source = select_sources(load_sources(config), ["cngeo"])[0]
+    with db.writer(db_path) as con:
+        register_sources(con, [source])
+    fetcher = Fetcher(build_transport([sample_archive]), "unit-run")
+    ctx = CrawlContext(db_path, fetcher, "unit-run", "test")
+    with disable_run_logger():
+        result = asyncio.run(crawl_source_task.fn(ctx, source, Window()))
+    fetcher.close()
+    assert result.source_id == "cngeo"
+    assert result.stats.new == 1
+    assert result.stats.claims > 100
