@@ -17,7 +17,15 @@ import typer
 
 from extractors.registry import SourceConfigError, default_config_path, load_sources
 from flows import cli_claims, cli_fetch
-from flows.cli_common import ConfigOption, DbOption, FormatOption, SourceOption, console, fail
+from flows.cli_common import (
+    ConfigOption,
+    DbOption,
+    FormatOption,
+    SourceOption,
+    console,
+    err,
+    fail,
+)
 from flows.output import FORMATS, render_rows, render_summary
 from warehouse import db
 
@@ -50,13 +58,32 @@ app = typer.Typer(
 )
 
 
+def _prefect_start_failure(exc: BaseException) -> bool:
+    """Whether a flow failed because Prefect's temporary server did not come up.
+
+    On a fresh PREFECT_HOME its SQLite database initialises while the first client connects and
+    can answer "database is locked" or time out; that is Prefect's start-up, not the run.
+    """
+    text = f"{type(exc).__module__}.{type(exc).__name__}: {exc}".lower()
+    return "database is locked" in text or (
+        "prefect" in text and ("ephemeral" in text or "timed out" in text)
+    )
+
+
 def _run_flow(**kwargs: object) -> None:
     from flows.daily import daily_flow
 
-    try:
-        summary = asyncio.run(daily_flow(**kwargs))
-    except (SourceConfigError, db.WarehouseBusy, db.WarehouseReadOnly) as exc:
-        raise fail(str(exc)) from None
+    for attempt in (1, 2):
+        try:
+            summary = asyncio.run(daily_flow(**kwargs))
+            break
+        except (SourceConfigError, db.WarehouseBusy, db.WarehouseReadOnly) as exc:
+            raise fail(str(exc)) from None
+        except Exception as exc:
+            if attempt == 2 or not _prefect_start_failure(exc):
+                raise
+            # Safe to repeat: loads are idempotent and keyed on stable ids.
+            err.print(f"Prefect's temporary server failed to start ({exc}); retrying once.")
     render_summary(summary, console)
 
 

@@ -129,3 +129,13 @@ def test_run_and_demo_through_the_prefect_flow(
     assert "new=5" in demo.output
     assert "Claims by verification status" in demo.output
     assert (in_tmp_cwd / "data" / "claimtrail.duckdb").exists()
+
+
+def test_prefect_start_failures_are_told_apart_from_run_failures() -> None:
+    from flows.cli import _prefect_start_failure
+
+    locked = RuntimeError("(sqlite3.OperationalError) database is locked")
+    timeout = RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server")
+    assert _prefect_start_failure(locked)
+    assert _prefect_start_failure(timeout)
+    assert not _prefect_start_failure(ValueError("bad date in sources.toml"))
