@@ -57,8 +57,18 @@ def child(*args: str, timeout: float = 7200) -> dict:
         command, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False
     )
     if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"{' '.join(args)} failed: {last_error(done.stderr)}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def last_error(stderr: str) -> str:
+    """The exception line of a child's traceback (DuckDB's exit-time leak notes left out)."""
+    lines = [
+        line
+        for line in stderr.splitlines()
+        if line.strip() and "nanobind" not in line and not line.startswith(" - ")
+    ]
+    return (lines[-1] if lines else "no output")[:400]
 
 
 def archive_for(work: Path, n: int) -> tuple[GeneratedArchive, float]:
@@ -396,10 +406,42 @@ def render(results: dict) -> str:
             f"{pl['sample'] / pl['parallel']:.0f} articles/s over {pl['workers']} worker "
             f"processes (x{pl['serial'] / pl['parallel']:.2f}).",
         ]
+    if results.get("notes"):
+        out += ["", "## Notes", ""]
+        out += [f"- {note}" for note in results["notes"]]
     if results.get("errors"):
         out += ["", "## Measurements that failed", ""]
         out += [f"- {name}: `{message}`" for name, message in results["errors"].items()]
     return "\n".join(out) + "\n"
+
+
+def rerun_side_measurements(args: argparse.Namespace) -> None:
+    """Re-measure some side measurements into an existing results file and re-render it."""
+    partial = args.out.with_suffix(".json")
+    results = json.loads(partial.read_text())
+    archive = generate(args.work / f"archive-{results['sizes'][0]['n']}", results["sizes"][0]["n"])
+    wanted = {name.strip() for name in args.only.split(",")}
+    errors = results.setdefault("errors", {})
+    if "naive" in wanted:
+        errors.pop("one Prefect task per article", None)
+        sample = str(args.prefect_sample)
+        results["naive"] = {
+            "rowwise": row_by_row_comparison(archive),
+            "prefect": child("prefect-tasks", str(archive.warc.parent), sample),
+        }
+    if "pool" in wanted:
+        results["pool"] = child("transform-parallel", str(archive.warc.parent), "400")
+    if "trafilatura" in wanted:
+        results["trafilatura"] = trafilatura_comparison(archive)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    results.setdefault("notes", []).append(
+        f"{', '.join(sorted(wanted))} re-measured at {stamp} (`--only {args.only}`)."
+    )
+    results["notes"].extend(args.note)
+    text = render(results)
+    print(text)
+    args.out.write_text(text, encoding="utf-8")
+    partial.write_text(json.dumps(results, indent=2) + "\n")
 
 
 def main() -> None:
@@ -413,7 +455,17 @@ def main() -> None:
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--prefect-sample", type=int, default=200)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="re-measure only these side measurements (naive,pool,trafilatura) into the results "
+        "already in --out's JSON, keeping the rest",
+    )
+    parser.add_argument("--note", action="append", default=[], help="a line for the notes")
     args = parser.parse_args()
+    if args.only:
+        rerun_side_measurements(args)
+        return
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.work.mkdir(parents=True, exist_ok=True)
     results: dict = {
