@@ -136,13 +136,19 @@ _ENDS_WITH_COUNTRY_ABBREV = re.compile(r"\b(?:U\.S|U\.K|U\.N|E\.U)\.$")
 
 
 def _rule_split(paragraph: str) -> list[str] | None:
-    """Split at the boundaries our rules are sure of; None when one needs pysbd."""
+    """Split at the boundaries our rules are sure of; None when one needs pysbd.
+
+    `paragraph` is whitespace-normalised (single spaces), so the word before a candidate starts
+    after the last space before it: it is read in place, never by copying the text up to the
+    candidate (which made long paragraphs quadratic).
+    """
     pieces: list[str] = []
     start = 0
     for match in _CANDIDATE.finditer(paragraph):
-        head = paragraph[: match.start(1)]
-        token = _TOKEN_BEFORE.search(head)
-        if token is not None and not head.rstrip('"”’)]').endswith(("?", "!", "…")):
+        end = match.start(1)
+        word_start = paragraph.rfind(" ", 0, end) + 1
+        token = _TOKEN_BEFORE.match(paragraph, word_start, end)
+        if token is not None and not token.group(0).rstrip('"”’)]').endswith(("?", "!", "…")):
             word = token.group(1).lstrip('("“‘[').lower().rsplit("-", 1)[-1]
             if word in _NEVER_FINAL:
                 continue
@@ -151,11 +157,11 @@ def _rule_split(paragraph: str) -> list[str] | None:
                 if following is None or following.group(1) not in _SENTENCE_STARTERS:
                     continue
             elif _NUMBER.fullmatch(word):
-                if head.strip() == token.group(0).strip():
+                if not paragraph[:word_start].strip():
                     continue  # a list number opening the paragraph: "1. A State-Directed…"
             elif len(word) == 1:
                 return None
-        pieces.append(paragraph[start : match.start(1)])
+        pieces.append(paragraph[start:end])
         start = match.end(1)
     pieces.append(paragraph[start:])
     return pieces
@@ -168,7 +174,11 @@ def _open_bracket(piece: str) -> bool:
 
 def _apply_guards(pieces: list[str]) -> list[str]:
     """Rejoin pieces split inside brackets, after "Co."/"No."/"then-U.S." or a bare list
-    number; strip bullets."""
+    number; strip bullets.
+
+    Every piece kept is stripped, so one ending in an abbreviation ends with "." exactly: that
+    test spares the two end-anchored searches (each a scan of the whole piece) on most pieces.
+    """
     out: list[str] = []
     for raw in pieces:
         piece = raw.strip()
@@ -177,10 +187,18 @@ def _apply_guards(pieces: list[str]) -> list[str]:
         if out and (
             _open_bracket(out[-1])
             or _LIST_NUMBER_ONLY.match(out[-1])
-            or (_ENDS_WITH_COMPANY_ABBREV.search(out[-1]) and _STARTS_AS_CONTINUATION.match(piece))
             or (
-                _ENDS_WITH_COUNTRY_ABBREV.search(out[-1])
-                and piece.split()[0] not in _SENTENCE_STARTERS
+                out[-1].endswith(".")
+                and (
+                    (
+                        _STARTS_AS_CONTINUATION.match(piece)
+                        and _ENDS_WITH_COMPANY_ABBREV.search(out[-1])
+                    )
+                    or (
+                        piece.split(None, 1)[0] not in _SENTENCE_STARTERS
+                        and _ENDS_WITH_COUNTRY_ABBREV.search(out[-1])
+                    )
+                )
             )
         ):
             out[-1] = f"{out[-1]} {piece}"
