@@ -1,0 +1,72 @@
+"""Folded matching must give exactly what IGNORECASE gives (transforms/casefold.py)."""
+
+from __future__ import annotations
+
+import _sre
+import re
+import sys
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transforms.casefold import TRAPS, FoldedPattern, fold, foldable
+
+
+def _traps_of_this_interpreter() -> set[int]:
+    """Non-ASCII characters where lower-casing and IGNORECASE's comparison may disagree: a
+    lower case of another length, a full mapping unlike the engine's simple one, a character
+    the engine treats as equal to another one (its extra cases), a lower case that is ASCII,
+    or a word/digit/space class that changes with the case."""
+    extra: set[int] = set()
+    for key, values in re._compiler._EXTRA_CASES.items():
+        extra.add(key)
+        extra.update(values)
+    word, digit, space = re.compile(r"\w"), re.compile(r"\d"), re.compile(r"\s")
+    found = set()
+    for code in range(128, sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        lower = char.lower()
+        if (
+            len(lower) != 1
+            or ord(lower) != _sre.unicode_tolower(code)
+            or code in extra
+            or ord(lower) in extra
+            or lower.isascii()
+            or lower.lower() != lower
+            or any(bool(c.match(char)) != bool(c.match(lower)) for c in (word, digit, space))
+        ):
+            found.add(code)
+    return found
+
+
+def test_trap_list_covers_this_interpreter() -> None:
+    listed = re.compile(f"[{TRAPS}]")
+    missing = [hex(c) for c in _traps_of_this_interpreter() if not listed.match(chr(c))]
+    assert missing == []
+
+
+def test_fold_refuses_trap_text_and_keeps_offsets() -> None:
+    assert fold("Straße 10 “Quoted”") == "straße 10 “quoted”"
+    assert fold("İstanbul") is None
+    assert fold("the ſhip") is None
+
+
+def test_foldable_rejects_capitals_and_escapes() -> None:
+    assert foldable(r"\bwill(?! of\b)")
+    assert not foldable(r"\bWill")
+    assert not foldable(r"\S+")
+    assert not foldable(r"\x41")
+
+
+_PATTERNS = (r"\bmay(?!\s+\d)", r"(?<![\w-])(?:is|are) (?:set|poised) to\b", r"[a-z]+ed\b")
+
+
+@given(st.text(alphabet=st.sampled_from("aAiIıİsSſkKK σΣς-—’5 .edMAYmay"), max_size=30))
+def test_folded_matches_equal_ignorecase(text: str) -> None:
+    for source in _PATTERNS:
+        folded = FoldedPattern(source)
+        expected = re.compile(source, re.IGNORECASE).search(text)
+        got = folded.search(text, fold(text))
+        assert (got and got.span()) == (expected and expected.span())

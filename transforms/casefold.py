@@ -1,0 +1,60 @@
+"""Case-insensitive matching without `re.IGNORECASE`: lower-case the sentence once, then match
+lower-case patterns case-sensitively.
+
+Why: the claim tagger runs a dozen case-insensitive regexes on every sentence of a backfill, and
+Python's engine is two to five times slower with IGNORECASE (each character is case-mapped at
+every attempt, and the quick first-character skip is lost). Lower-casing the text once and
+matching case-sensitively gives the same matches at the same offsets, with one exception: the
+few characters on which `str.lower` and the engine's case-insensitive comparison disagree
+(dotless ı and dotted İ, long ſ, the Kelvin sign, Greek final sigma and letter variants, some
+Cyrillic variants...). A text containing one of them is matched with IGNORECASE as before, so
+the results are identical for every text (tests/test_casefold.py checks the character list
+against the running interpreter's Unicode tables).
+"""
+
+from __future__ import annotations
+
+import re
+
+TRAPS = (
+    "\u00b5\u0130-\u0131\u017f\u0345\u0390\u0392\u0395\u0398-\u039a\u039c\u03a0-\u03a1\u03a3"
+    "\u03a6\u03b0\u03b2\u03b5\u03b8-\u03ba\u03bc\u03c0-\u03c3\u03c6\u03d0-\u03d1\u03d5-\u03d6"
+    "\u03f0-\u03f1\u03f4-\u03f5\u0412\u0414\u041e\u0421-\u0422\u042a\u0432\u0434\u043e"
+    "\u0441-\u0442\u044a\u0462-\u0463\u1c80-\u1c88\u1e60-\u1e61\u1e9b\u1fbe\u1fd3\u1fe3\u212a"
+    "\ua64a-\ua64b\ufb05-\ufb06"
+)
+"""Non-ASCII characters whose lower-casing differs from what IGNORECASE compares (a character
+class body)."""
+_TRAP = re.compile(f"[{TRAPS}]")
+_NOT_FOLDABLE_SOURCE = re.compile(rf"[A-Z{TRAPS}]|\\[0-9xuUN]")
+
+
+def fold(text: str) -> str | None:
+    """`text.lower()` when matching it case-sensitively equals matching `text` with IGNORECASE,
+    else None (the text holds a character of `TRAPS`)."""
+    if text.isascii() or _TRAP.search(text) is None:
+        return text.lower()
+    return None
+
+
+def foldable(source: str) -> bool:
+    """Whether a pattern can be matched on folded text: no capital letters (nor `\\S`, `\\W`…,
+    which lower-casing would not keep), no character escapes that could spell one, no trap."""
+    return _NOT_FOLDABLE_SOURCE.search(source) is None
+
+
+class FoldedPattern:
+    """A lower-case pattern matched case-insensitively: on the folded text when there is one,
+    else with IGNORECASE on the text itself. Matches found on the folded text are lower-case;
+    their offsets are the text's."""
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        if not foldable(source):
+            raise ValueError(f"pattern cannot be matched on folded text: {source!r}")
+        self.folded = re.compile(source, flags)
+        self.insensitive = re.compile(source, flags | re.IGNORECASE)
+
+    def search(self, text: str, folded: str | None) -> re.Match[str] | None:
+        if folded is None:
+            return self.insensitive.search(text)
+        return self.folded.search(folded)
