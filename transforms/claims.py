@@ -24,6 +24,7 @@ from transforms.attribution import (
     SentenceAttribution,
     attribute_sentence,
 )
+from transforms.casefold import fold
 from transforms.claim_types import OPINION_TYPES, claim_type, is_claim
 from transforms.entities import Gazetteer, default_gazetteer
 from transforms.hedging import HedgeDetector, default_detector
@@ -169,18 +170,22 @@ def extract_claims(
     occurrences: dict[str, int] = {}
     for heading, role, paragraph in _blocks(article, source):
         for sentence in split_sentences(paragraph):
-            mentions = gazetteer.find(sentence)
-            if not is_claim(sentence, role):
+            folded = fold(sentence)  # lower-cased once for every detector
+            mentions = gazetteer.find(sentence, lowered=folded)
+            if not is_claim(sentence, role, folded=folded):
                 tagged.append(TaggedSentence(sentence, heading, role, False))
                 context.update(mentions, gazetteer)
                 continue
-            found = attribute_sentence(sentence, mentions, gazetteer, context)
+            found = attribute_sentence(sentence, mentions, gazetteer, context, folded=folded)
             context.update(mentions, gazetteer)
             ctype = claim_type(
-                sentence, role, reported_speech=bool(found and found.reported_speech)
+                sentence,
+                role,
+                reported_speech=bool(found and found.reported_speech),
+                folded=folded,
             )
             who = _attribute(found, ctype, role, doc, gazetteer)
-            hedging = hedges.detect(sentence)
+            hedging = hedges.detect(sentence, folded=folded)
             status, reason = _verification(ctype, who, doc)
             occurrence = occurrences.get(sentence, 0)
             occurrences[sentence] = occurrence + 1

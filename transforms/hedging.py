@@ -2,7 +2,8 @@
 
 Why a lexicon: hedging in these sources is carried by a small set of words ("may", "could",
 "likely", "poised to", "signals", "if"), and an analyst must see which word triggered the flag.
-All cues compile into one alternation regex, built once.
+All cues compile into one alternation regex, built once, matched on the sentence lower-cased once
+(transforms/casefold.py) when the lexicon allows it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from transforms.casefold import fold, foldable
 
 
 @dataclass(frozen=True)
@@ -27,10 +30,18 @@ class HedgeDetector:
 
     def __init__(self, patterns: tuple[str, ...]) -> None:
         body = "|".join(f"(?:{pattern})" for pattern in patterns)
-        self._regex = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+        source = rf"(?<![\w-])(?:{body})(?![\w-])"
+        self._regex = re.compile(source, re.IGNORECASE)
+        self._folded_regex = re.compile(source) if foldable(source) else None
 
-    def detect(self, sentence: str) -> Hedging:
-        cues = tuple(dict.fromkeys(m.group(0).lower() for m in self._regex.finditer(sentence)))
+    def detect(self, sentence: str, *, folded: str | None = None) -> Hedging:
+        """The cues of `sentence`; `folded` is `casefold.fold(sentence)` when the caller has it."""
+        folded = folded or fold(sentence)
+        if folded is not None and self._folded_regex is not None:
+            found = (m.group(0) for m in self._folded_regex.finditer(folded))
+        else:
+            found = (m.group(0).lower() for m in self._regex.finditer(sentence))
+        cues = tuple(dict.fromkeys(found))
         return Hedging(hedged=bool(cues), cues=cues)
 
 
