@@ -9,7 +9,8 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.casefold import TRAPS, FoldedPattern, fold, foldable
+from transforms import claim_types
+from transforms.casefold import TRAPS, FoldedPattern, fold, foldable, prefilter
 
 
 def _traps_of_this_interpreter() -> set[int]:
@@ -70,3 +71,33 @@ def test_folded_matches_equal_ignorecase(text: str) -> None:
         expected = re.compile(source, re.IGNORECASE).search(text)
         got = folded.search(text, fold(text))
         assert (got and got.span()) == (expected and expected.span())
+
+
+def test_prefilter_reads_required_literals() -> None:
+    assert prefilter(r"\b(?:would|could|may|might)\b(?!\s+\d)") == (
+        "could",
+        "may",
+        "might",
+        "would",
+    )
+    assert prefilter(r"\b(?:needs? to|must)\b") == ("must", "need")
+    assert prefilter(r"\b(?:will|x?)\b") is None  # a branch that needs nothing
+    assert prefilter(r"^(?:subscribe|click)") is None  # anchored: tried once anyway
+    assert prefilter(r"\b(?:in|on) \d{4}") is None  # " " is too short to be worth a test
+
+
+_TYPE_PATTERNS = tuple(
+    value for value in vars(claim_types).values() if isinstance(value, FoldedPattern)
+)
+_WORDS = sorted(
+    {needle for p in _TYPE_PATTERNS for needle in p.needs or ()}
+    | {"The", "SHOULD the", "May 14", "Will", "of", "2025", "5%", "ſhould", "İn", ",", "?", " "}
+)
+
+
+@given(st.lists(st.sampled_from(_WORDS), max_size=8).map(" ".join))
+def test_prefiltered_patterns_match_like_ignorecase(text: str) -> None:
+    for pattern in _TYPE_PATTERNS:
+        expected = pattern.insensitive.search(text)
+        got = pattern.search(text, fold(text))
+        assert (got and got.span()) == (expected and expected.span()), pattern.folded.pattern

@@ -10,11 +10,21 @@ few characters on which `str.lower` and the engine's case-insensitive comparison
 Cyrillic variants...). A text containing one of them is matched with IGNORECASE as before, so
 the results are identical for every text (tests/test_casefold.py checks the character list
 against the running interpreter's Unicode tables).
+
+Most of these patterns rarely match, so each also carries, when it has a short one, the list of
+literal strings one of which every match must contain (read from the parsed pattern): a sentence
+containing none of them cannot match, and a few substring tests cost less than the scan.
 """
 
 from __future__ import annotations
 
 import re
+from re import _constants as sre  # the parsed-pattern vocabulary of re._parser
+
+try:
+    from re import _parser as sre_parse
+except ImportError:  # pragma: no cover - the module is private; without it, no prefilter
+    sre_parse = None
 
 TRAPS = (
     "\u00b5\u0130-\u0131\u017f\u0345\u0390\u0392\u0395\u0398-\u039a\u039c\u03a0-\u03a1\u03a3"
@@ -53,8 +63,79 @@ class FoldedPattern:
             raise ValueError(f"pattern cannot be matched on folded text: {source!r}")
         self.folded = re.compile(source, flags)
         self.insensitive = re.compile(source, flags | re.IGNORECASE)
+        self.needs = prefilter(source, flags)
 
     def search(self, text: str, folded: str | None) -> re.Match[str] | None:
         if folded is None:
             return self.insensitive.search(text)
+        if self.needs is not None:
+            for needle in self.needs:
+                if needle in folded:
+                    break
+            else:
+                return None
         return self.folded.search(folded)
+
+
+_MAX_NEEDLES = 16
+_MIN_NEEDLE = 3
+
+
+def prefilter(source: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Literals one of which every match of the pattern contains, when they are few and long
+    enough to be a cheaper test than the scan itself (measured: up to 16 of 3+ characters);
+    else None. A pattern anchored at the start is tried at one position only: no prefilter."""
+    if sre_parse is None:
+        return None
+    parsed = sre_parse.parse(source, flags)
+    if len(parsed) and parsed[0] == (sre.AT, sre.AT_BEGINNING):
+        return None
+    found = required_literals(parsed)
+    if found is None:
+        return None
+    needles = tuple(sorted(n for n in found if not any(m != n and m in n for m in found)))
+    if len(needles) > _MAX_NEEDLES or min(map(len, needles)) < _MIN_NEEDLE:
+        return None
+    return needles
+
+
+_ZERO_WIDTH = frozenset((sre.AT, sre.ASSERT, sre.ASSERT_NOT))
+_REPEATS = frozenset((sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT))
+
+
+def required_literals(items) -> frozenset[str] | None:
+    """Strings one of which every match of the parsed sequence `items` contains, or None when
+    no such set is known. Consecutive literal characters form one string (zero-width
+    assertions between them consume nothing); a group needs what its content needs; an
+    alternation needs the union of what its branches need; a repeat needs its body when it
+    runs at least once. Of the candidates of a sequence, the set with the longest shortest
+    string wins (fewer strings on a tie): the rarer the test passes, the more scans it saves."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is sre.LITERAL:
+            run.append(chr(av))
+            continue
+        if op in _ZERO_WIDTH:
+            continue
+        if run:
+            candidates.append(frozenset(("".join(run),)))
+            run = []
+        needed = None
+        if op is sre.SUBPATTERN:
+            needed = required_literals(av[-1])
+        elif op is sre.ATOMIC_GROUP:
+            needed = required_literals(av)
+        elif op is sre.BRANCH:
+            branches = [required_literals(branch) for branch in av[1]]
+            if all(branch is not None for branch in branches):
+                needed = frozenset().union(*branches)
+        elif op in _REPEATS and av[0] >= 1:
+            needed = required_literals(av[2])
+        if needed:
+            candidates.append(needed)
+    if run:
+        candidates.append(frozenset(("".join(run),)))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))

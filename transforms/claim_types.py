@@ -33,13 +33,15 @@ CLAIM_TYPES = (EVENT, STATISTIC, QUOTE, ANALYSIS_TYPE, FORECAST, RECOMMENDATION)
 OPINION_TYPES = frozenset({ANALYSIS_TYPE, FORECAST, RECOMMENDATION})
 """Types an analyst cannot check against a record today: verification `not_checkable`."""
 
-_NOT_A_CLAIM = FoldedPattern(
+# Not a claim: navigation and calls to action at the start, a lead-in phrase anywhere, or a
+# sentence ending in ":" or "?" (tested on the string: a regex for it would try every position).
+_NAVIGATION = FoldedPattern(
     r"""^(?:on\ to\ |visit\ the|join\ the|subscribe|read\ more|click|sure,\ here|table\ of\ contents
-    |disclaimer\b|leave\ a\ reply|\d+\ comments?)
-    |[:?]\s*$
-    |\bthe\ following\ aspects\b
-    |\b(?:several|the\ following)\ developments\ stand\ out\b""",
+    |disclaimer\b|leave\ a\ reply|\d+\ comments?)""",
     re.VERBOSE,
+)
+_LEAD_IN = FoldedPattern(
+    r"\bthe following aspects\b|\b(?:several|the following) developments stand out\b"
 )
 
 _RECOMMENDATION = FoldedPattern(
@@ -101,7 +103,12 @@ def is_claim(sentence: str, role: str, *, folded: str | None = None) -> bool:
         return False
     if len(sentence.split()) < 4:
         return False
-    return _NOT_A_CLAIM.search(sentence, folded or fold(sentence)) is None
+    folded = folded or fold(sentence)
+    return not (
+        _NAVIGATION.search(sentence, folded)
+        or sentence.rstrip().endswith((":", "?"))
+        or _LEAD_IN.search(sentence, folded)
+    )
 
 
 def _main_clause(sentence: str) -> str:
