@@ -9,7 +9,7 @@ keyed on stable ids; loading the same batch twice changes nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -259,16 +259,28 @@ def _load_articles(
     con.unregister("batch_repairs")
     tagged = items if retag else changed
     if tagged:
-        con.execute(
-            "DELETE FROM claims WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-            [[p.article.article_id for p in tagged]],
-        )
+        replaced = _delete_old_claims(con, [p.article.article_id for p in tagged], known)
         con.register("batch_claims", _claim_table(tagged, run_id, tagger_version))
         con.execute("INSERT INTO claims BY NAME SELECT * FROM batch_claims")
         con.unregister("batch_claims")
-        provenance.load_claim_sets(con, [p.claim_set for p in tagged], run_id)
+        provenance.load_claim_sets(con, [p.claim_set for p in tagged], run_id, replaced)
         stats.claims = sum(len(p.claim_set.claims) for p in tagged)
     return stats
+
+
+def _delete_old_claims(
+    con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], known: Collection[str]
+) -> provenance.Replaced:
+    """Delete the stored claims of re-tagged articles and say what was replaced. Only articles
+    stored before can have claims, so a batch of new articles never scans `claims`."""
+    stored = [a for a in article_ids if a in known]
+    if not stored:
+        return provenance.Replaced()
+    old = con.execute(
+        "DELETE FROM claims WHERE article_id IN (SELECT unnest(?::VARCHAR[])) RETURNING claim_id",
+        [stored],
+    ).fetchall()
+    return provenance.Replaced(frozenset(stored), frozenset(row[0] for row in old))
 
 
 def _load_problems(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +24,8 @@ import pyarrow as pa
 from transforms.claims import ClaimSet
 from transforms.corroboration import ClaimForMatching, cluster, corroborations
 from transforms.entities import Gazetteer, default_gazetteer
-from transforms.model import stable_id
+from transforms.model import Claim
+from transforms.provenance import ProvenanceEdge
 
 STATUSES = ("unverified", "corroborated", "disputed", "verified", "refuted", "not_checkable")
 ANALYST_STATUSES = ("verified", "refuted", "disputed", "unverified", "not_checkable")
@@ -31,6 +33,7 @@ TAGGER = "claimtrail:tagger"
 CORROBORATION = "claimtrail:corroboration"
 
 _STRINGS = pa.list_(pa.string())
+_TS = pa.timestamp("us", tz="UTC")
 
 
 class UnknownClaim(LookupError):
@@ -54,16 +57,40 @@ def _entity_table(gazetteer: Gazetteer) -> pa.Table:
 
 
 def load_entities(con: duckdb.DuckDBPyConnection, gazetteer: Gazetteer | None = None) -> None:
-    """Upsert the gazetteer into `entities` (small: the whole file every time)."""
+    """Upsert the gazetteer into `entities` (small: the whole file every time). Only entries that
+    differ are written, so the usual call (nothing changed) leaves the table untouched."""
     con.register("batch_entities", _entity_table(gazetteer or default_gazetteer()))
-    con.execute("INSERT OR REPLACE INTO entities BY NAME SELECT * FROM batch_entities")
+    con.execute(
+        "INSERT OR REPLACE INTO entities BY NAME "
+        "SELECT * FROM batch_entities EXCEPT SELECT * FROM entities"
+    )
     con.unregister("batch_entities")
 
 
+@dataclass(frozen=True)
+class Replaced:
+    """What a load replaced: the articles of the batch that were stored before it, and the claim
+    ids it deleted from `claims` for them. Provenance rows and verification events can only
+    exist for those (claim ids hash their article id), so nothing else is looked up: loading new
+    articles costs what it writes, however large the warehouse."""
+
+    articles: frozenset[str] = frozenset()
+    claims: frozenset[str] = frozenset()
+
+
 def load_claim_sets(
-    con: duckdb.DuckDBPyConnection, claim_sets: list[ClaimSet], run_id: str
+    con: duckdb.DuckDBPyConnection,
+    claim_sets: list[ClaimSet],
+    run_id: str,
+    replaced: Replaced | None = None,
 ) -> None:
-    """Write agents, edges, claim entities, roots and changed automatic statuses of a batch."""
+    """Write agents, edges, claim entities, roots and changed automatic statuses of a batch.
+
+    `replaced` comes from warehouse.load; without it any claim of the batch may already have
+    rows, and rows of claims no longer in `claims` are found by scanning whole tables.
+    """
+    if replaced is None:
+        replaced = _assume_everything_replaced(con, claim_sets)
     now = datetime.now(UTC)
     load_entities(con)
     agents = {a.agent_id: a for cs in claim_sets for a in cs.agents}
@@ -76,39 +103,28 @@ def load_claim_sets(
                 "kind": [a.kind for a in agents.values()],
                 "origin_class": pa.array([a.origin_class for a in agents.values()], pa.string()),
                 "entity_id": pa.array([a.entity_id for a in agents.values()], pa.string()),
-                "updated_at": pa.array([now] * len(agents), pa.timestamp("us", tz="UTC")),
+                "updated_at": pa.array([now] * len(agents), _TS),
             }
         ),
     )
     con.execute("INSERT OR REPLACE INTO agents BY NAME SELECT * FROM batch_agents")
-
-    edges = [e for cs in claim_sets for e in cs.edges]
+    claims = [c for cs in claim_sets for c in cs.claims]
+    new_ids = {c.claim_id for c in claims}
     con.register(
-        "batch_edges",
+        "replaced_ids",
         pa.table(
             {
-                "edge_id": [
-                    stable_id(e.subject_id, str(e.position), e.role, e.agent_id) for e in edges
-                ],
-                "subject_id": [e.subject_id for e in edges],
-                "subject_kind": [e.subject_kind for e in edges],
-                "agent_id": [e.agent_id for e in edges],
-                "role": [e.role for e in edges],
-                "position": pa.array([e.position for e in edges], pa.int32()),
-                "url": pa.array([e.url for e in edges], pa.string()),
-                "run_id": [run_id] * len(edges),
+                "id": [*replaced.claims, *replaced.articles],
+                "is_claim": [True] * len(replaced.claims) + [False] * len(replaced.articles),
+                "dead": [c not in new_ids for c in replaced.claims]
+                + [False] * len(replaced.articles),
             }
         ),
     )
-    con.execute(
-        "DELETE FROM provenance_edges WHERE subject_id IN "
-        "(SELECT DISTINCT subject_id FROM batch_edges)"
-    )
-    con.execute("INSERT INTO provenance_edges BY NAME SELECT * FROM batch_edges")
-
-    claims = [c for cs in claim_sets for c in cs.claims]
+    if replaced.claims or replaced.articles:
+        _forget_replaced(con)
+    _insert_edges(con, [e for cs in claim_sets for e in cs.edges], run_id)
     links = [link for cs in claim_sets for link in cs.claim_entities]
-    con.register("batch_claim_ids", pa.table({"claim_id": [c.claim_id for c in claims]}))
     con.register(
         "batch_claim_entities",
         pa.table(
@@ -116,82 +132,171 @@ def load_claim_sets(
         ),
     )
     con.execute(
-        "DELETE FROM claim_entities WHERE claim_id IN (SELECT claim_id FROM batch_claim_ids)"
-    )
-    con.execute(
         "INSERT INTO claim_entities SELECT DISTINCT claim_id, entity_id FROM batch_claim_entities"
     )
+    _write_roots(
+        con,
+        [(claim_id, root) for cs in claim_sets for claim_id, root in cs.roots.items()],
+        now,
+        bool(replaced.claims),
+    )
+    _append_tagger_events(con, claims, run_id, now, replaced.articles)
+    for name in ("batch_agents", "replaced_ids", "batch_claim_entities"):
+        con.unregister(name)
 
-    roots = [(claim_id, root) for cs in claim_sets for claim_id, root in cs.roots.items()]
+
+def _assume_everything_replaced(
+    con: duckdb.DuckDBPyConnection, claim_sets: list[ClaimSet]
+) -> Replaced:
+    """Without word from the loader: every article and claim of the batch may have rows, and so
+    may every claim that is no longer in `claims` (whole-table scans: tests, tiny warehouses)."""
+    articles = {c.article_id for cs in claim_sets for c in cs.claims}
+    articles |= {e.subject_id for cs in claim_sets for e in cs.edges if e.subject_kind == "article"}
+    gone = con.execute(
+        """
+        SELECT claim_id FROM claim_entities
+        UNION SELECT claim_id FROM claim_clusters
+        UNION SELECT subject_id FROM provenance_edges WHERE subject_kind = 'claim'
+        EXCEPT SELECT claim_id FROM claims
+        """
+    ).fetchall()
+    claims = {c.claim_id for cs in claim_sets for c in cs.claims} | {row[0] for row in gone}
+    return Replaced(frozenset(articles), frozenset(claims))
+
+
+def _forget_replaced(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the rows the batch rewrites: edges and entity links of replaced claims and articles,
+    and cluster rows of claims that re-tagging removed. Cluster rows of claims that survive keep
+    their cluster; verification events are never deleted (the log keeps the history of claims
+    that no longer exist)."""
+    con.execute("DELETE FROM provenance_edges WHERE subject_id IN (SELECT id FROM replaced_ids)")
+    con.execute(
+        "DELETE FROM claim_entities WHERE claim_id IN (SELECT id FROM replaced_ids WHERE is_claim)"
+    )
+    con.execute(
+        "DELETE FROM claim_clusters WHERE claim_id IN (SELECT id FROM replaced_ids WHERE dead)"
+    )
+
+
+def _insert_edges(con: duckdb.DuckDBPyConnection, edges: list[ProvenanceEdge], run_id: str) -> None:
+    """Append the batch's edges; edge ids are hashed in SQL (the same `stable_id` recipe: parts
+    joined by U+001F, SHA-256, first 16 hex digits), which is far cheaper than in Python."""
+    con.register(
+        "batch_edges",
+        pa.table(
+            {
+                "subject_id": [e.subject_id for e in edges],
+                "subject_kind": [e.subject_kind for e in edges],
+                "agent_id": [e.agent_id for e in edges],
+                "role": [e.role for e in edges],
+                "position": pa.array([e.position for e in edges], pa.int32()),
+                "url": pa.array([e.url for e in edges], pa.string()),
+            }
+        ),
+    )
+    con.execute(
+        """
+        INSERT INTO provenance_edges BY NAME
+        SELECT DISTINCT ON (edge_id) *
+        FROM (
+            SELECT left(sha256(concat_ws(chr(31), subject_id, position::VARCHAR, role, agent_id)),
+                        16) AS edge_id,
+                   *, ? AS run_id
+            FROM batch_edges
+        )
+        """,
+        [run_id],
+    )
+    con.unregister("batch_edges")
+
+
+def _write_roots(
+    con: duckdb.DuckDBPyConnection,
+    roots: list[tuple[str, str]],
+    now: datetime,
+    some_replaced: bool,
+) -> None:
+    """New claims get a cluster row of their own; claims that were already stored (re-tagged)
+    keep their cluster and get the new root."""
     con.register(
         "batch_roots",
         pa.table(
             {
                 "claim_id": [r[0] for r in roots],
                 "root": [r[1] for r in roots],
-                "updated_at": pa.array([now] * len(roots), pa.timestamp("us", tz="UTC")),
+                "updated_at": pa.array([now] * len(roots), _TS),
             }
         ),
     )
+    replaced = "claim_id IN (SELECT id FROM replaced_ids WHERE is_claim)"
+    if some_replaced:
+        con.execute(
+            f"""
+            MERGE INTO claim_clusters t
+            USING (SELECT * FROM batch_roots WHERE {replaced}) s ON t.claim_id = s.claim_id
+            WHEN MATCHED THEN UPDATE SET root = s.root, updated_at = s.updated_at
+            WHEN NOT MATCHED THEN INSERT (claim_id, cluster_id, root, updated_at)
+                VALUES (s.claim_id, s.claim_id, s.root, s.updated_at)
+            """
+        )
     con.execute(
-        """
-        MERGE INTO claim_clusters t USING batch_roots s ON t.claim_id = s.claim_id
-        WHEN MATCHED THEN UPDATE SET root = s.root, updated_at = s.updated_at
-        WHEN NOT MATCHED THEN INSERT (claim_id, cluster_id, root, updated_at)
-            VALUES (s.claim_id, s.claim_id, s.root, s.updated_at)
-        """
+        "INSERT INTO claim_clusters (claim_id, cluster_id, root, updated_at) "
+        f"SELECT claim_id, claim_id, root, updated_at FROM batch_roots WHERE NOT {replaced}"
     )
+    con.unregister("batch_roots")
 
+
+def _append_tagger_events(
+    con: duckdb.DuckDBPyConnection,
+    claims: list[Claim],
+    run_id: str,
+    now: datetime,
+    stored_articles: frozenset[str],
+) -> None:
+    """Append an automatic event for each claim whose tagger status changed (a new claim has
+    none). Only claims of articles stored before can have events, so only they are looked up;
+    the event id (claim, status, run) is never appended twice."""
     con.register(
         "batch_status",
         pa.table(
             {
-                "event_id": [stable_id(c.claim_id, c.verification_status, run_id) for c in claims],
                 "claim_id": [c.claim_id for c in claims],
                 "status": [c.verification_status for c in claims],
                 "note": [c.verification_reason for c in claims],
-                "recorded_at": pa.array([now] * len(claims), pa.timestamp("us", tz="UTC")),
+                "stored": [c.article_id in stored_articles for c in claims],
             }
         ),
     )
-    con.execute(
-        """
+    insert = """
         INSERT INTO verification_events
             (event_id, claim_id, status, evidence_url, note, recorded_by, recorded_at,
              automatic, run_id)
-        SELECT b.event_id, b.claim_id, b.status, NULL, b.note, ?, b.recorded_at, true, ?
-        FROM batch_status b
-        LEFT JOIN (
-            SELECT claim_id, arg_max(status, event_seq) AS status
-            FROM verification_events WHERE automatic AND recorded_by = ? GROUP BY claim_id
-        ) last ON last.claim_id = b.claim_id
-        WHERE last.status IS DISTINCT FROM b.status
-        ON CONFLICT DO NOTHING
-        """,
-        [TAGGER, run_id, TAGGER],
-    )
-    _prune_replaced_claims(con)
-    for name in (
-        "batch_agents",
-        "batch_edges",
-        "batch_claim_ids",
-        "batch_claim_entities",
-        "batch_roots",
-        "batch_status",
-    ):
-        con.unregister(name)
-
-
-def _prune_replaced_claims(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop edges, entity links and cluster rows of claims that re-tagging replaced (their
-    article changed, so warehouse.load deleted them). Verification events are never deleted:
-    the log keeps the history of claims that no longer exist."""
-    live = "SELECT claim_id FROM claims"
-    con.execute(
-        f"DELETE FROM provenance_edges WHERE subject_kind = 'claim' AND subject_id NOT IN ({live})"
-    )
-    con.execute(f"DELETE FROM claim_entities WHERE claim_id NOT IN ({live})")
-    con.execute(f"DELETE FROM claim_clusters WHERE claim_id NOT IN ({live})")
+        SELECT b.event_id, b.claim_id, b.status, NULL, b.note, $tagger, $now, true, $run
+        FROM (
+            SELECT *, left(sha256(concat_ws(chr(31), claim_id, status, $run)), 16) AS event_id
+            FROM batch_status
+        ) b"""
+    params = {"run": run_id, "tagger": TAGGER, "now": now}
+    if not any(c.article_id in stored_articles for c in claims):
+        con.execute(insert, params)
+    else:
+        con.execute(
+            f"""
+            WITH earlier AS (
+                SELECT * FROM verification_events
+                WHERE claim_id IN (SELECT claim_id FROM batch_status WHERE stored)
+            ), last AS (
+                SELECT claim_id, arg_max(status, event_seq) AS status FROM earlier
+                WHERE automatic AND recorded_by = $tagger GROUP BY claim_id
+            )
+            {insert}
+            LEFT JOIN last ON last.claim_id = b.claim_id
+            WHERE last.status IS DISTINCT FROM b.status
+              AND b.event_id NOT IN (SELECT event_id FROM earlier)
+            """,
+            params,
+        )
+    con.unregister("batch_status")
 
 
 def refresh_corroboration(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> int:
