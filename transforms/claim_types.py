@@ -58,9 +58,15 @@ _FORECAST = FoldedPattern(
 )
 _MODAL = FoldedPattern(r"\b(?:would|could|may|might)\b(?!\s+\d)")
 """A possibility or a conditional consequence is a statement about what has not happened."""
-_QUANTITY = FoldedPattern(
+# A quantity is an amount (a currency or a number with a unit) or an approximation; a date is a
+# month or a year. Amounts and years need a digit: one quick scan for any digit spares their
+# searches in most sentences.
+_DIGIT = re.compile(r"\d")
+_AMOUNT = FoldedPattern(
     r"(?:us\$|£|€|¥|rmb|\$)\s?\d|\d(?:[\d,.]*\d)?\s*(?:%|(?:percent|per cent|billion|million|"
-    r"trillion|tons?|tonnes|barrels|terawatt-hours|twh|gw|mw|yuan|yen|dollars)\b)|"
+    r"trillion|tons?|tonnes|barrels|terawatt-hours|twh|gw|mw|yuan|yen|dollars)\b)"
+)
+_APPROXIMATION = FoldedPattern(
     r"\b(?:nearly|over|about|close to|almost|approximately) (?:\d|three-quarters|half)"
 )
 _EVENT = FoldedPattern(
@@ -71,10 +77,11 @@ _EVENT = FoldedPattern(
     r"(?:was|were) (?:disclosed|announced|signed)|reported on|presented|brought|flagged|"
     r"operates|headquartered|hosts|is (?:one of|the world[’']s)|are (?:one of))\b"
 )
-_DATE = FoldedPattern(
+_MONTH = FoldedPattern(
     r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\b(?:\s+\d{1,2})?|\b(?:in|since|on|as early as) (?:late |early )?\d{4}\b"
+    r"december)\b(?:\s+\d{1,2})?"
 )
+_YEAR = FoldedPattern(r"\b(?:in|since|on|as early as) (?:late |early )?\d{4}\b")
 _INTERPRETIVE = FoldedPattern(
     r"\b(?:signals?|underscores?|illustrates?|reinforces?|suggests?|implies|means|reflects?|"
     r"positions? \w+ to|significance|implications?|matters|wake-up call|sign of|code for|"
@@ -119,6 +126,18 @@ def _main_clause(sentence: str) -> str:
     return _TRAILING_GLOSS.sub("", text)
 
 
+def _quantity(sentence: str, folded: str | None) -> bool:
+    if _DIGIT.search(sentence) and _AMOUNT.search(sentence, folded):
+        return True
+    return _APPROXIMATION.search(sentence, folded) is not None
+
+
+def _date(sentence: str, folded: str | None) -> bool:
+    if _MONTH.search(sentence, folded):
+        return True
+    return bool(_DIGIT.search(sentence) and _YEAR.search(sentence, folded))
+
+
 def claim_type(
     sentence: str,
     role: str,
@@ -145,12 +164,12 @@ def claim_type(
     interpretive = (
         _INTERPRETIVE.search(main, folded if main is sentence else fold(main)) is not None
     )
-    if _QUANTITY.search(sentence, folded) and not interpretive:
-        event = _EVENT.search(sentence, folded) and _DATE.search(sentence, folded)
+    if _quantity(sentence, folded) and not interpretive:
+        event = _EVENT.search(sentence, folded) and _date(sentence, folded)
         return EVENT if event else STATISTIC
     if interpretive or (hedged and role not in (ANALYSIS, OUTLOOK)):
         return ANALYSIS_TYPE
     if role in (ANALYSIS, OUTLOOK):
-        anchored = _DATE.search(sentence, folded) or _TIME_ANCHOR.search(sentence, folded)
+        anchored = _date(sentence, folded) or _TIME_ANCHOR.search(sentence, folded)
         return EVENT if anchored and _PAST.search(sentence, folded) else ANALYSIS_TYPE
     return EVENT

@@ -168,6 +168,8 @@ def extract_claims(
     roots: dict[str, str] = {}
     tagged: list[TaggedSentence] = []
     occurrences: dict[str, int] = {}
+    chains: dict[tuple, tuple[ProvenanceEdge, ...]] = {}
+    """Claims of one article with the same asserter, relays and origin share one chain shape."""
     for heading, role, paragraph in _blocks(article, source):
         for sentence in split_sentences(paragraph):
             folded = fold(sentence)  # lower-cased once for every detector
@@ -218,9 +220,16 @@ def extract_claims(
             links.extend(ClaimEntity(claim_id, entity_id) for entity_id in entity_ids)
             for agent in (who.asserter, *who.relays):
                 agents.setdefault(agent.agent_id, agent)
-            chain_doc = doc if who.through_origin else _without_origin(doc)
+            key = (who.asserter.agent_id, who.relays, who.through_origin, origin_url)
+            chain = chains.get(key)
+            if chain is None:
+                chain_doc = doc if who.through_origin else _without_origin(doc)
+                chain = chains[key] = chain_edges(
+                    "", who.asserter, who.relays, chain_doc, article.url, origin_url
+                )
             edges.extend(
-                chain_edges(claim_id, who.asserter, who.relays, chain_doc, article.url, origin_url)
+                ProvenanceEdge(claim_id, e.subject_kind, e.agent_id, e.role, e.position, e.url)
+                for e in chain
             )
             roots[claim_id] = f"agent:{who.asserter.agent_id}"
     for agent in (doc.origin, doc.mirrored_from, *doc.authors):
