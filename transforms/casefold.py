@@ -19,12 +19,11 @@ containing none of them cannot match, and a few substring tests cost less than t
 from __future__ import annotations
 
 import re
-from re import _constants as sre  # the parsed-pattern vocabulary of re._parser
 
-try:
-    from re import _parser as sre_parse
-except ImportError:  # pragma: no cover - the module is private; without it, no prefilter
-    sre_parse = None
+# The regex parser's own tree (private modules of `re`, present since Python 3.11, the oldest
+# this project supports): the prefilter reads the literals of a pattern from it.
+from re import _constants as sre
+from re import _parser as sre_parse
 
 TRAPS = (
     "\u00b5\u0130-\u0131\u017f\u0345\u0390\u0392\u0395\u0398-\u039a\u039c\u03a0-\u03a1\u03a3"
@@ -85,8 +84,6 @@ def prefilter(source: str, flags: int = 0) -> tuple[str, ...] | None:
     """Literals one of which every match of the pattern contains, when they are few and long
     enough to be a cheaper test than the scan itself (measured: up to 16 of 3+ characters);
     else None. A pattern anchored at the start is tried at one position only: no prefilter."""
-    if sre_parse is None:
-        return None
     parsed = sre_parse.parse(source, flags)
     if len(parsed) and parsed[0] == (sre.AT, sre.AT_BEGINNING):
         return None
