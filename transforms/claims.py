@@ -168,8 +168,8 @@ def extract_claims(
     roots: dict[str, str] = {}
     tagged: list[TaggedSentence] = []
     occurrences: dict[str, int] = {}
+    # Claims of one article with the same asserter, relays and origin share one chain shape.
     chains: dict[tuple, tuple[ProvenanceEdge, ...]] = {}
-    """Claims of one article with the same asserter, relays and origin share one chain shape."""
     for heading, role, paragraph in _blocks(article, source):
         for sentence in split_sentences(paragraph):
             folded = fold(sentence)  # lower-cased once for every detector
