@@ -59,6 +59,12 @@ class CrawlContext:
     timer: StageTimer = field(default_factory=StageTimer)
     stop: threading.Event = field(default_factory=threading.Event)
     """Set (e.g. on Ctrl-C) to stop every source at its next document; loaded work is kept."""
+    writes: db.WriteSession = field(init=False)
+    """The write connection batches load through (kept across batches: a checkpoint per batch
+    would cost the size of the warehouse each time)."""
+
+    def __post_init__(self) -> None:
+        self.writes = db.WriteSession(self.db_path)
 
 
 @dataclass
@@ -128,7 +134,7 @@ def flush(ctx: CrawlContext, batch: Batch, *, retag: bool = False) -> LoadStats:
     """Load a batch, and the fetch state it proves, in one transaction on a short connection."""
     if not len(batch) and batch.cursor is None and not batch.state_writes:
         return LoadStats()
-    with ctx.timer.stage("load"), _write_lock, db.writer(ctx.db_path) as con:
+    with ctx.timer.stage("load"), _write_lock, ctx.writes.connection() as con:
         return load_batch(
             con,
             batch,
@@ -273,6 +279,8 @@ def crawl_source(
             batch.state_writes.append(_checkpoint(ctx, source, plan))
         deferred.release_into(batch)
         result.stats.add(flush(ctx, batch))
+    with ctx.timer.stage("load"):  # hand the file back to readers now: closing checkpoints
+        ctx.writes.release()
     result.requests = fetcher.requests[source.id] - requests_before
     return result
 

@@ -2,16 +2,24 @@
 
 DuckDB lets one process hold a database file for writing and locks every other process out,
 readers included, failing at once rather than waiting. Write connections are therefore kept
-short (one batch, one transaction) and both writers and readers retry with backoff, then give up
-with a message that says who holds the lock.
+short and both writers and readers retry with backoff, then give up with a message that says
+who holds the lock.
+
+Closing a write connection checkpoints: DuckDB rewrites every row group that changed, and the
+tables of raw documents and articles fit in one row group each (they have few, large rows), so
+a checkpoint costs the size of the warehouse, not of the batch. A crawl therefore loads its
+batches through a `WriteSession`: one connection, one transaction per batch, handed back (and
+checkpointed) at the end of the crawl or after `WRITER_HOLD_SECONDS`, so readers still get in.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -21,7 +29,14 @@ import duckdb
 
 DEFAULT_DB = Path("data/claimtrail.duckdb")
 LOCK_WAIT_SECONDS = float(os.environ.get("CLAIMTRAIL_LOCK_WAIT", "60"))
+WRITER_HOLD_SECONDS = float(os.environ.get("CLAIMTRAIL_WRITER_HOLD", "30"))
+"""Longest a crawl keeps the file between batches before letting readers in (they wait 60 s)."""
+_RETRY_CAP_SECONDS = 0.2
+"""Lock retries poll this often at most: a session hands the file back only briefly."""
+_SESSION_CHECKPOINT_THRESHOLD = "1GB"
+"""WAL size at which a session's commit checkpoints anyway (bounded by the hold time first)."""
 _migrate_lock = threading.Lock()
+_sessions: weakref.WeakSet[WriteSession] = weakref.WeakSet()
 
 
 class WarehouseBusy(RuntimeError):
@@ -55,7 +70,7 @@ def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection
                     f"waited {wait:.0f}s. Try again when it finishes."
                 ) from exc
             time.sleep(delay)
-            delay = min(delay * 2, 1.0)
+            delay = min(delay * 2, _RETRY_CAP_SECONDS)
 
 
 def connect(
@@ -69,6 +84,7 @@ def connect(
     db_path = Path(path) if path is not None else default_db_path()
     wait = LOCK_WAIT_SECONDS if wait is None else wait
     if read_only:
+        _release_sessions(db_path)  # DuckDB refuses a read-only and a writable open in one process
         if not db_path.exists():
             raise FileNotFoundError(
                 f"no warehouse at {db_path}: run `claimtrail demo` or `claimtrail run` first"
@@ -94,6 +110,63 @@ def writer(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection
         yield con
     finally:
         con.close()
+
+
+class WriteSession:
+    """One write connection shared by the batches of a crawl (one transaction each).
+
+    `connection()` opens it on first use; `release()` closes it, which checkpoints. It is also
+    released `hold` seconds after opening (by a timer, once the batch in flight commits) and
+    when this process opens the same file read-only, so a forgotten session never keeps readers
+    out for long. Commits land in the WAL, so a crash loses only the batch in flight, as with
+    a connection per batch; the next open replays the WAL.
+    """
+
+    def __init__(self, path: Path | str, hold: float | None = None) -> None:
+        self.path = Path(path)
+        self.hold = WRITER_HOLD_SECONDS if hold is None else hold
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._timer: threading.Timer | None = None
+        self._lock = threading.RLock()
+        _sessions.add(self)
+
+    @contextmanager
+    def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The session's connection, opened if needed; held for the duration of the block."""
+        with self._lock:
+            if self._con is None:
+                self._con = connect(self.path)
+                self._con.execute(f"SET checkpoint_threshold = '{_SESSION_CHECKPOINT_THRESHOLD}'")
+                self._timer = threading.Timer(self.hold, self.release)
+                self._timer.daemon = True
+                self._timer.start()
+            yield self._con
+
+    def release(self) -> None:
+        """Close the connection (checkpointing what it wrote); the next batch opens a new one."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._con is not None:
+                con, self._con = self._con, None
+                con.close()
+
+    def __enter__(self) -> WriteSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _release_sessions(path: Path | None = None) -> None:
+    """Close the open write sessions of this process (on `path` only, if given)."""
+    for session in list(_sessions):
+        if path is None or session.path.resolve() == path.resolve():
+            session.release()
+
+
+atexit.register(_release_sessions)
 
 
 @contextmanager
