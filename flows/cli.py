@@ -79,6 +79,11 @@ def _run_flow(**kwargs: object) -> None:
             break
         except (SourceConfigError, db.WarehouseBusy, db.WarehouseReadOnly) as exc:
             raise fail(str(exc)) from None
+        except duckdb.IOException as exc:  # e.g. "No space left on device"
+            raise fail(
+                f"the warehouse could not be written: {exc}. Batches already committed are "
+                "intact; free space (or fix the file) and run again to resume."
+            ) from None
         except Exception as exc:
             if attempt == 2 or not _prefect_start_failure(exc):
                 raise

@@ -6,6 +6,7 @@ the Prefect layer (flows/daily.py) only wraps it in coarse tasks.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -16,9 +17,10 @@ from extractors.base import Window, extractor_for
 from extractors.dates import implausible
 from extractors.http import Fetcher
 from extractors.registry import SourceConfig
+from flows.transform_pool import Outcome, PendingTransforms, start_transforms
 from transforms.claims import TAGGER_VERSION
 from transforms.model import FetchRequest, ParsedArticle, ParseResult, Problem, RawDocument
-from transforms.pipeline import StageTimer, process_article
+from transforms.pipeline import StageTimer
 from warehouse import db
 from warehouse.fetch_state import (
     Checkpoint,
@@ -115,23 +117,22 @@ def read_document(
         parsed = _with_plausible_dates(found, raw, batch)
         if window.is_backfill and not window.contains(parsed.published_at):
             continue
-        try:
-            batch.articles.append(process_article(parsed, source.profile, timer))
-        except Exception as exc:
-            batch.problems.append(
-                Problem(
-                    "transform",
-                    parsed.url,
-                    "transform_error",
-                    f"{type(exc).__name__}: {exc}",
-                    raw.raw_id,
-                )
-            )
+        batch.pending.append((parsed, source.profile))
     return result
 
 
-def flush(ctx: CrawlContext, batch: Batch, *, retag: bool = False) -> LoadStats:
-    """Load a batch, and the fetch state it proves, in one transaction on a short connection."""
+def _collect(batch: Batch, outcomes: list[Outcome], timer: StageTimer) -> None:
+    """Put transformed articles (or the problems that replaced them) into their batch."""
+    for outcome in outcomes:
+        if outcome.processed is not None:
+            batch.articles.append(outcome.processed)
+        if outcome.problem is not None:
+            batch.problems.append(outcome.problem)
+        for stage, seconds in outcome.seconds.items():
+            timer.seconds[stage] += seconds
+
+
+def _load(ctx: CrawlContext, batch: Batch, retag: bool) -> LoadStats:
     if not len(batch) and batch.cursor is None and not batch.state_writes:
         return LoadStats()
     with ctx.timer.stage("load"), _write_lock, ctx.writes.connection() as con:
@@ -143,6 +144,49 @@ def flush(ctx: CrawlContext, batch: Batch, *, retag: bool = False) -> LoadStats:
             tagger_version=f"{TAGGER_VERSION} ({ctx.code_version})",
             retag=retag,
         )
+
+
+class BatchPipeline:
+    """Loads batches in order while the next one is transformed on the worker processes.
+
+    `push` starts transforming a batch and loads the one before it; `drain` loads the last.
+    Each batch is still one transaction, loaded in the order it was read, so cursors and
+    checkpoints commit with exactly the work they cover.
+    """
+
+    def __init__(self, ctx: CrawlContext, *, retag: bool = False) -> None:
+        self.ctx, self.retag = ctx, retag
+        self._in_flight: tuple[Batch, PendingTransforms] | None = None
+
+    def push(self, batch: Batch) -> LoadStats:
+        started = (batch, start_transforms(batch.pending))
+        batch.pending = []
+        stats = self.drain()
+        self._in_flight = started
+        return stats
+
+    def poll(self) -> LoadStats:
+        """Load the batch in flight if its transforms are done (commit as early as possible,
+        so a crash loses as little as it can)."""
+        if self._in_flight is not None and self._in_flight[1].done():
+            return self.drain()
+        return LoadStats()
+
+    def drain(self) -> LoadStats:
+        if self._in_flight is None:
+            return LoadStats()
+        batch, pending = self._in_flight
+        self._in_flight = None
+        _collect(batch, pending.result(), self.ctx.timer)
+        return _load(self.ctx, batch, self.retag)
+
+
+def flush(ctx: CrawlContext, batch: Batch, *, retag: bool = False) -> LoadStats:
+    """Transform and load one batch now, in one transaction on a short connection."""
+    pipeline = BatchPipeline(ctx, retag=retag)
+    stats = pipeline.push(batch)
+    stats.add(pipeline.drain())
+    return stats
 
 
 @dataclass
@@ -226,59 +270,69 @@ def crawl_source(
     requests_before = fetcher.requests[source.id]
     frontier, requested = plan.frontier, plan.requested
     batch = Batch(source.id)
+    pipeline = BatchPipeline(ctx)
     daily = not plan.window.is_backfill
     deferred = _Deferred()
     finished = False
-    while frontier:
-        if ctx.stop.is_set():
-            raise CrawlStopped(f"{source.id}: stopped after {plan.pages} documents")
-        request = frontier.popleft()
-        if request.url in requested:
-            continue
-        requested.add(request.url)
-        stored = plan.validators.get(request.url)
-        conditional = (
-            stored.conditional_headers() if stored and request.role in INDEX_ROLES else None
-        )
-        with ctx.timer.stage("fetch"):
-            raw = fetcher.fetch(source, request, conditional)
-        batch.raw_documents.extend(fetcher.take_side_documents(source.id))
-        batch.raw_documents.append(raw)
-        plan.pages += 1
-        if daily and request.role in INDEX_ROLES and raw.status in (200, 304) and not raw.error:
-            deferred.writes.append(record_fetch(raw))
-        if raw.error and request.role == "article":
-            deferred.failed = True
-        if _unchanged_index(plan, raw):
-            result.unchanged_indexes += 1
-            parsed = ParseResult()
-        else:
-            parsed = read_document(source, raw, batch, plan.window, ctx.timer)
-        for follow in parsed.follow:
-            canonical = follow.meta.get("original_url", follow.url)
-            if not (follow.role == "article" and canonical in plan.known):
-                frontier.append(follow)
-        if parsed.cursor and daily:
-            if any(f.role == "article" for f in parsed.follow):
-                deferred.cursor = max(deferred.cursor or "", parsed.cursor)
-            else:  # the index held the articles themselves: they are in this batch
-                batch.cursor = max(batch.cursor or "", parsed.cursor)
-        page_done = plan.checkpoint_id is not None and request.role in INDEX_ROLES
-        if page_done or len(batch.articles) >= BATCH_ARTICLES or not frontier:
+    try:
+        while frontier:
+            result.stats.add(pipeline.poll())
+            if ctx.stop.is_set():
+                raise CrawlStopped(f"{source.id}: stopped after {plan.pages} documents")
+            request = frontier.popleft()
+            if request.url in requested:
+                continue
+            requested.add(request.url)
+            stored = plan.validators.get(request.url)
+            conditional = (
+                stored.conditional_headers() if stored and request.role in INDEX_ROLES else None
+            )
+            with ctx.timer.stage("fetch"):
+                raw = fetcher.fetch(source, request, conditional)
+            batch.raw_documents.extend(fetcher.take_side_documents(source.id))
+            batch.raw_documents.append(raw)
+            plan.pages += 1
+            if daily and request.role in INDEX_ROLES and raw.status in (200, 304) and not raw.error:
+                deferred.writes.append(record_fetch(raw))
+            if raw.error and request.role == "article":
+                deferred.failed = True
+            if _unchanged_index(plan, raw):
+                result.unchanged_indexes += 1
+                parsed = ParseResult()
+            else:
+                parsed = read_document(source, raw, batch, plan.window, ctx.timer)
+            for follow in parsed.follow:
+                canonical = follow.meta.get("original_url", follow.url)
+                if not (follow.role == "article" and canonical in plan.known):
+                    frontier.append(follow)
+            if parsed.cursor and daily:
+                if any(f.role == "article" for f in parsed.follow):
+                    deferred.cursor = max(deferred.cursor or "", parsed.cursor)
+                else:  # the index held the articles themselves: they are in this batch
+                    batch.cursor = max(batch.cursor or "", parsed.cursor)
+            page_done = plan.checkpoint_id is not None and request.role in INDEX_ROLES
+            if page_done or batch.article_count >= BATCH_ARTICLES or not frontier:
+                if plan.checkpoint_id is not None:
+                    batch.state_writes.append(_checkpoint(ctx, source, plan))
+                if not frontier:
+                    deferred.release_into(batch)
+                    finished = True
+                result.stats.add(pipeline.push(batch))
+                batch = Batch(source.id)
+            if progress is not None:
+                progress(source.id, plan.pages, len(frontier), result.stats.new)
+        if not finished:  # the frontier ended on a request already made: close the run the same way
             if plan.checkpoint_id is not None:
                 batch.state_writes.append(_checkpoint(ctx, source, plan))
-            if not frontier:
-                deferred.release_into(batch)
-                finished = True
-            result.stats.add(flush(ctx, batch))
-            batch = Batch(source.id)
-        if progress is not None:
-            progress(source.id, plan.pages, len(frontier), result.stats.new)
-    if not finished:  # the frontier ended on a request already made: close the run the same way
-        if plan.checkpoint_id is not None:
-            batch.state_writes.append(_checkpoint(ctx, source, plan))
-        deferred.release_into(batch)
-        result.stats.add(flush(ctx, batch))
+            deferred.release_into(batch)
+            result.stats.add(pipeline.push(batch))
+    except BaseException:
+        # Ctrl-C, a stop request or a failure: what was read is still loaded (it has its
+        # checkpoint), unless loading is what failed; the cause is raised either way.
+        with contextlib.suppress(Exception):
+            result.stats.add(pipeline.drain())
+        raise
+    result.stats.add(pipeline.drain())
     with ctx.timer.stage("load"):  # hand the file back to readers now: closing checkpoints
         ctx.writes.release()
     result.requests = fetcher.requests[source.id] - requests_before

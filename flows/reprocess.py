@@ -86,7 +86,7 @@ def reprocess_source(
         batch = Batch(source.id)
         for raw in stored_documents(ctx.db_path, raw_ids[start : start + DOCUMENTS_PER_BATCH]):
             read_document(source, raw, batch, Window(), ctx.timer)
-            if len(batch.articles) >= BATCH_ARTICLES:  # an API page alone holds 100 articles
+            if batch.article_count >= BATCH_ARTICLES:  # an API page alone holds 100 articles
                 result.stats.add(flush(ctx, batch, retag=True))
                 batch = Batch(source.id)
         result.stats.add(flush(ctx, batch, retag=True))

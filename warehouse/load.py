@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from transforms.model import Problem, RawDocument, stable_id
+from transforms.model import ParsedArticle, Problem, RawDocument, SourceProfile, stable_id
 from transforms.pipeline import ProcessedArticle
 from warehouse import provenance
 from warehouse.db import transaction
@@ -32,6 +32,8 @@ class Batch:
     source_id: str
     raw_documents: list[RawDocument] = field(default_factory=list)
     articles: list[ProcessedArticle] = field(default_factory=list)
+    pending: list[tuple[ParsedArticle, SourceProfile]] = field(default_factory=list)
+    """Parsed articles still to transform (all at once, on every core, before the load)."""
     problems: list[Problem] = field(default_factory=list)
     cursor: str | None = None
     """New daily cursor for the source, committed with this batch (None: leave it)."""
@@ -39,7 +41,12 @@ class Batch:
     """Fetch-state writes (validators, backfill checkpoints) that must commit with this batch."""
 
     def __len__(self) -> int:
-        return len(self.raw_documents) + len(self.articles) + len(self.problems)
+        return len(self.raw_documents) + self.article_count + len(self.problems)
+
+    @property
+    def article_count(self) -> int:
+        """Articles in the batch, transformed or not."""
+        return len(self.articles) + len(self.pending)
 
 
 @dataclass

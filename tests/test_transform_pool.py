@@ -1,0 +1,54 @@
+"""Parallel transforms give exactly what in-process transforms give."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from flows import transform_pool
+from transforms.model import ParsedArticle, SourceProfile
+
+PROFILE = SourceProfile("rex", "Rare Earth Exchanges", "newsletter")
+
+
+def article(n: int) -> ParsedArticle:
+    return ParsedArticle(
+        source_id="rex",
+        url=f"https://example.org/news/{n}/",
+        title=f"China Minmetals signs deal {n}",
+        content_html=(
+            "<h2>Highlights</h2><ul><li>China Minmetals and CATL met.</li></ul>"
+            f"<p>China Minmetals said on May {n % 28 + 1} it will build a plant in Guizhou "
+            "that could process 20,000 tonnes of antimony ore a year.</p>"
+            "<p>Disclaimer: This report is based on a release from a Chinese state-owned "
+            "entity’s media.</p>"
+        ),
+        raw_id=f"raw{n}",
+        extraction_method="wp-api",
+        published_at=datetime(2025, 5, 1, tzinfo=UTC),
+    )
+
+
+def test_pool_and_in_process_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    items = [(article(n), PROFILE) for n in range(12)]
+    monkeypatch.setenv("CLAIMTRAIL_WORKERS", "1")
+    serial = transform_pool.start_transforms(items).result()
+    monkeypatch.setenv("CLAIMTRAIL_WORKERS", "2")
+    monkeypatch.setattr(transform_pool, "MIN_PARALLEL_BATCH", 2)
+    parallel = transform_pool.start_transforms(items).result()
+    assert [o.processed for o in parallel] == [o.processed for o in serial]
+    assert all(o.processed is not None and o.problem is None for o in parallel)
+    assert len(parallel[0].processed.claim_set.claims) >= 2
+
+
+def test_a_crashing_article_becomes_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise ValueError("tagger bug")
+
+    monkeypatch.setattr(transform_pool, "process_article", boom)
+    [outcome] = transform_pool.start_transforms([(article(1), PROFILE)]).result()
+    assert outcome.processed is None
+    assert outcome.problem is not None
+    assert (outcome.problem.stage, outcome.problem.reason) == ("transform", "transform_error")
+    assert "tagger bug" in outcome.problem.detail
