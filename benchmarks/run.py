@@ -399,7 +399,7 @@ def render(results: dict) -> str:
         pl = results["pool"]
         out += [
             "",
-            "## What a process pool would give the transforms (not in the engine today)",
+            "## The transforms alone: in-process vs the engine's process pool",
             "",
             f"`process_article` on the same {pl['sample']} articles: "
             f"{pl['sample'] / pl['serial']:.0f} articles/s in one process, "
