@@ -331,6 +331,7 @@ def crawl_source(
         # checkpoint), unless loading is what failed; the cause is raised either way.
         with contextlib.suppress(Exception):
             result.stats.add(pipeline.drain())
+        ctx.writes.release()  # readers need not wait for the session's hold time
         raise
     result.stats.add(pipeline.drain())
     with ctx.timer.stage("load"):  # hand the file back to readers now: closing checkpoints
