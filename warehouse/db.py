@@ -33,8 +33,9 @@ WRITER_HOLD_SECONDS = float(os.environ.get("CLAIMTRAIL_WRITER_HOLD", "30"))
 """Longest a crawl keeps the file between batches before letting readers in (they wait 60 s)."""
 _RETRY_CAP_SECONDS = 0.2
 """Lock retries poll this often at most: a session hands the file back only briefly."""
-_SESSION_CHECKPOINT_THRESHOLD = "1GB"
-"""WAL size at which a session's commit checkpoints anyway (bounded by the hold time first)."""
+_SESSION_CHECKPOINT_THRESHOLD = "256MB"
+"""WAL size at which a session's commit checkpoints anyway: bounds the memory DuckDB holds for
+data not yet in the file (the hold time usually releases the session first)."""
 _migrate_lock = threading.Lock()
 _sessions: weakref.WeakSet[WriteSession] = weakref.WeakSet()
 
