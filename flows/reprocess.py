@@ -82,14 +82,18 @@ def reprocess_source(
     """Re-parse and reload every stored document of one source."""
     result = SourceResult(source.id)
     raw_ids = _raw_ids(ctx.db_path, source.id, since)
-    for start in range(0, len(raw_ids), DOCUMENTS_PER_BATCH):
-        batch = Batch(source.id)
-        for raw in stored_documents(ctx.db_path, raw_ids[start : start + DOCUMENTS_PER_BATCH]):
-            read_document(source, raw, batch, Window(), ctx.timer)
-            if batch.article_count >= BATCH_ARTICLES:  # an API page alone holds 100 articles
-                result.stats.add(flush(ctx, batch, retag=True))
-                batch = Batch(source.id)
-        result.stats.add(flush(ctx, batch, retag=True))
+    try:
+        for start in range(0, len(raw_ids), DOCUMENTS_PER_BATCH):
+            batch = Batch(source.id)
+            chunk = raw_ids[start : start + DOCUMENTS_PER_BATCH]
+            for raw in stored_documents(ctx.db_path, chunk):
+                read_document(source, raw, batch, Window(), ctx.timer)
+                if batch.article_count >= BATCH_ARTICLES:  # an API page alone holds 100
+                    result.stats.add(flush(ctx, batch, retag=True))
+                    batch = Batch(source.id)
+            result.stats.add(flush(ctx, batch, retag=True))
+    finally:
+        ctx.writes.release()  # hand the warehouse back to readers now, not after the hold time
     return result
 
 
