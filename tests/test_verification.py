@@ -6,6 +6,7 @@ from tests.claims_fixtures import article, store, warehouse
 from tests.seed_articles import seed_article, seed_source
 from transforms.model import Link, SourceProfile
 from warehouse.provenance import (
+from tests.test_warehouse_schema import CLAIMS_V
     UnknownClaim,
     list_claims,
     record_verdict,
@@ -95,24 +96,7 @@ def test_every_new_table_and_column_is_commented(con) -> None:
 
 def test_claims_v_keeps_the_skeleton_columns_and_adds_provenance(con) -> None:
     columns = [r[0] for r in con.execute("DESCRIBE claims_v").fetchall()]
-    skeleton = [
-        "claim_id",
-        "article_id",
-        "source_id",
-        "url",
-        "published_at",
-        "section",
-        "seq",
-        "text",
-        "claim_type",
-        "hedged",
-        "attributed_to",
-        "origin_url",
-        "origin_class",
-        "verification_status",
-        "verification_reason",
-    ]
-    assert columns[: len(skeleton)] == skeleton
+    assert columns[: len(CLAIMS_V)] == CLAIMS_V
     assert {"hedge_cues", "attribution_chain", "entities", "cluster_id"} <= set(columns)
 
 
