@@ -4,9 +4,9 @@ import pytest
 
 from tests.claims_fixtures import article, store, warehouse
 from tests.seed_articles import seed_article, seed_source
+from tests.test_warehouse_schema import CLAIMS_V
 from transforms.model import Link, SourceProfile
 from warehouse.provenance import (
-from tests.test_warehouse_schema import CLAIMS_V
     UnknownClaim,
     list_claims,
     record_verdict,
