@@ -5,6 +5,10 @@ article is independent and its inputs and outputs are plain picklable dataclasse
 started once per process and only when a batch is big enough to repay the hand-off (a daily run
 with a handful of new articles transforms them in-process). Results are identical either way:
 the same `process_article` runs in both places.
+
+Like every forkserver/spawn pool, workers import the launching script as `__mp_main__`: a script
+that drives the engine must keep its work under `if __name__ == "__main__":` (the `claimtrail`
+command does), or set CLAIMTRAIL_WORKERS=1.
 """
 
 from __future__ import annotations

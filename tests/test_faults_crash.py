@@ -65,18 +65,19 @@ def pausing_transaction(con):
             time.sleep(600)
 
 
-load.transaction = pausing_transaction
-source = next(s for s in load_sources(archive / "sources.toml") if s.kind == "wordpress")
-with runlock.hold(db_path, wait=float(os.environ.get("RUN_LOCK_WAIT", "30"))):
-    print("LOCKED", flush=True)
-    with db.writer(db_path) as con:
-        register_sources(con, [source])
-    fetcher = Fetcher(build_transport([archive / "archive.warc.gz"]), f"run-{os.getpid()}")
-    ctx = CrawlContext(db_path, fetcher, f"run-{os.getpid()}", "test")
-    result = crawl_source(ctx, source, Window(since=since, until=until))
-    while hold_until and not Path(hold_until).exists():
-        time.sleep(0.05)
-print(json.dumps({"requests": result.requests, "new": result.stats.new}), flush=True)
+if __name__ == "__main__":  # the transform pool's workers import this file too
+    load.transaction = pausing_transaction
+    source = next(s for s in load_sources(archive / "sources.toml") if s.kind == "wordpress")
+    with runlock.hold(db_path, wait=float(os.environ.get("RUN_LOCK_WAIT", "30"))):
+        print("LOCKED", flush=True)
+        with db.writer(db_path) as con:
+            register_sources(con, [source])
+        fetcher = Fetcher(build_transport([archive / "archive.warc.gz"]), f"run-{os.getpid()}")
+        ctx = CrawlContext(db_path, fetcher, f"run-{os.getpid()}", "test")
+        result = crawl_source(ctx, source, Window(since=since, until=until))
+        while hold_until and not Path(hold_until).exists():
+            time.sleep(0.05)
+    print(json.dumps({"requests": result.requests, "new": result.stats.new}), flush=True)
 """
 
 
