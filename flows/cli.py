@@ -22,12 +22,15 @@ from flows.cli_common import (
     DbOption,
     FormatOption,
     SourceOption,
+    check_format,
     console,
     err,
     fail,
 )
-from flows.output import FORMATS, render_rows, render_summary
+from flows.output import render_rows, render_summary
 from warehouse import db
+from warehouse.export import export_all
+from warehouse.runs import source_states
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ARCHIVE = REPO_ROOT / "samples" / "sites.warc.gz"
@@ -142,8 +145,7 @@ def sql(
     fmt: FormatOption = "table",
 ) -> None:
     """Run ad hoc SQL against the warehouse through a read-only connection."""
-    if fmt not in FORMATS:
-        raise fail(f"--format must be one of {', '.join(FORMATS)}")
+    check_format(fmt)
     try:
         with db.connect(db_path, read_only=True) as con:
             cursor = con.execute(query)
@@ -172,15 +174,11 @@ def sources(
         configured = load_sources(config)
     except SourceConfigError as exc:
         raise fail(str(exc)) from None
-    state: dict[str, tuple[object, ...]] = {}
+    state: dict[str, tuple[str | None, ...]] = {}
     target = db_path or db.default_db_path()
     if target.exists():
         with db.connect(target, read_only=True) as con:
-            rows = con.execute(
-                "SELECT s.source_id, s.daily_cursor, s.last_run_id, r.status "
-                "FROM sources s LEFT JOIN runs r ON r.run_id = s.last_run_id"
-            ).fetchall()
-            state = {row[0]: row[1:] for row in rows}
+            state = source_states(con)
     columns = ["id", "kind", "origin_class", "enabled", "verified", "cursor", "last_run", "status"]
     rows_out = [
         [s.id, s.kind, s.origin_class, s.enabled, s.verified, *state.get(s.id, (None,) * 3)]
@@ -196,23 +194,10 @@ def export(
     db_path: DbOption = None,
 ) -> None:
     """Export every table and view (one file each) for other tools."""
-    if fmt not in ("parquet", "csv"):
-        raise fail("--format must be parquet or csv")
-    out.mkdir(parents=True, exist_ok=True)
     try:
         with db.connect(db_path, read_only=True) as con:
-            names = [
-                row[0]
-                for row in con.execute(
-                    "SELECT table_name FROM duckdb_tables() WHERE NOT temporary UNION ALL "
-                    "SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT temporary "
-                    "ORDER BY 1"
-                ).fetchall()
-            ]
-            for name in names:
-                target = out / f"{name}.{fmt}"
-                con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{target}' (FORMAT {fmt})")
-    except (FileNotFoundError, db.WarehouseBusy) as exc:
+            names = export_all(con, out, fmt)
+    except (FileNotFoundError, ValueError, db.WarehouseBusy) as exc:
         raise fail(str(exc)) from None
     console.print(f"exported {len(names)} tables and views to {out}/ as {fmt}")
 

@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from flows.cli_common import DbOption, FormatOption, console, fail
-from flows.output import FORMATS, render_rows
+from flows.cli_common import DbOption, FormatOption, check_format, console, fail
+from flows.output import render_rows
 from warehouse import db
 from warehouse.provenance import LIST_COLUMNS, UnknownClaim, list_claims, record_verdict
 
@@ -66,8 +66,7 @@ def claims(
     fmt: FormatOption = "table",
 ) -> None:
     """List claims with provenance chain, entities and derived verification status."""
-    if fmt not in FORMATS:
-        raise fail(f"--format must be one of {', '.join(FORMATS)}")
+    check_format(fmt)
     try:
         with db.connect(db_path, read_only=True) as con:
             rows = list_claims(con, status=status, entity=entity, source=source, limit=limit)

@@ -29,3 +29,11 @@ def fail(message: str) -> typer.Exit:
     """Print `message` as an error and return the exit to raise (status 1)."""
     err.print(f"[red]error:[/red] {message}")
     return typer.Exit(code=1)
+
+
+def check_format(fmt: str) -> None:
+    """Refuse an unknown --format before any work is done."""
+    from flows.output import FORMATS
+
+    if fmt not in FORMATS:
+        raise fail(f"--format must be one of {', '.join(FORMATS)}")

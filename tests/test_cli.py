@@ -139,3 +139,22 @@ def test_prefect_start_failures_are_told_apart_from_run_failures() -> None:
     assert _prefect_start_failure(locked)
     assert _prefect_start_failure(timeout)
     assert not _prefect_start_failure(ValueError("bad date in sources.toml"))
+
+
+def test_export_refuses_an_unknown_format_and_survives_quotes_in_paths(
+    loaded_db: Path, tmp_path: Path
+) -> None:
+    bad = runner.invoke(
+        app, ["export", "--format", "xlsx", "--out", str(tmp_path / "x"), "--db", str(loaded_db)]
+    )
+    assert bad.exit_code == 1
+    assert "parquet, csv" in bad.output
+    odd = tmp_path / "analyst's exports"
+    assert invoke("export", "--out", str(odd), "--db", str(loaded_db)).exit_code == 0
+    assert (odd / "claims_v.parquet").exists()
+
+
+def test_unknown_output_format_is_refused(loaded_db: Path) -> None:
+    result = runner.invoke(app, ["claims", "--format", "xml", "--db", str(loaded_db)])
+    assert result.exit_code == 1
+    assert "table, csv, json" in result.output

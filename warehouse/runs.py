@@ -112,3 +112,12 @@ def known_article_urls(con: duckdb.DuckDBPyConnection, source_id: str) -> set[st
     """Canonical URLs already stored for a source (their pages need no new fetch)."""
     rows = con.execute("SELECT url FROM articles WHERE source_id = ?", [source_id]).fetchall()
     return {row[0] for row in rows}
+
+
+def source_states(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, ...]]:
+    """source id -> (daily cursor, last run id, that run's status)."""
+    rows = con.execute(
+        "SELECT s.source_id, s.daily_cursor, s.last_run_id, r.status "
+        "FROM sources s LEFT JOIN runs r ON r.run_id = s.last_run_id"
+    ).fetchall()
+    return {row[0]: tuple(row[1:]) for row in rows}
