@@ -97,30 +97,12 @@ def test_run_and_demo_through_the_prefect_flow(
     prefect_harness: None, in_tmp_cwd: Path, sample_archive: Path
 ) -> None:
     db_file = in_tmp_cwd / "run.duckdb"
-    first = invoke(
-        "run",
-        "--db",
-        str(db_file),
-        "--replay",
-        str(sample_archive),
-        "--source",
-        "rareearthexchanges",
-        "--source",
-        "cngeo",
-    )
+    run_args = ["run", "--db", str(db_file), "--replay", str(sample_archive)]
+    run_args += ["--source", "rareearthexchanges", "--source", "cngeo"]
+    first = invoke(*run_args)
     assert first.exit_code == 0, first.output
     assert "new=5" in first.output
-    second = invoke(
-        "run",
-        "--db",
-        str(db_file),
-        "--replay",
-        str(sample_archive),
-        "--source",
-        "rareearthexchanges",
-        "--source",
-        "cngeo",
-    )
+    second = invoke(*run_args)
     assert "new=0" in second.output
     assert "updated=0" in second.output
 
