@@ -10,31 +10,51 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 
 _COPYRIGHT = r"(?:©|ยฉ|Â©|\(c\)|Copyright)"
 
 
-def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+@dataclass(frozen=True)
+class ElementRule:
+    """Elements to drop: those with one of `tags`, or with a class in `classes` or an id in
+    `ids`; `only_tag` narrows the class and id matches to one tag, and `containing` keeps only
+    elements whose text (at the time the rule runs) contains it.
+
+    Plain sets rather than XPath, so that one pass over the tree can find every rule's
+    elements: ten XPath evaluations cost more than the rest of the structuring together.
+    """
+
+    tags: frozenset[str] = frozenset()
+    classes: frozenset[str] = frozenset()
+    ids: frozenset[str] = frozenset()
+    only_tag: str = ""
+    containing: str = ""
 
 
-ELEMENT_RULES: dict[str, str] = {
-    "title": "//h1",
-    "entry_meta": f"//*[{_has_class('entry-meta')}]",
-    "script_style": "//script | //style | //noscript | //template",
-    "table_of_contents": (
-        f"//*[@id='rank-math-toc' or {_has_class('wp-block-rank-math-toc-block')}"
-        f" or {_has_class('blog_details_catalog')} or @id='toc_container'"
-        f" or {_has_class('ez-toc')}]"
+ELEMENT_RULES: dict[str, ElementRule] = {
+    "title": ElementRule(tags=frozenset({"h1"})),
+    "entry_meta": ElementRule(classes=frozenset({"entry-meta"})),
+    "script_style": ElementRule(tags=frozenset({"script", "style", "noscript", "template"})),
+    "table_of_contents": ElementRule(
+        classes=frozenset({"wp-block-rank-math-toc-block", "blog_details_catalog", "ez-toc"}),
+        ids=frozenset({"rank-math-toc", "toc_container"}),
     ),
-    "navigation": f"//nav | //header | //*[{_has_class('breadcrumb')}]",
-    "new_tab_notice": (f"//span[{_has_class('screen-reader-text')} and contains(., 'new tab')]"),
-    "comment_widget": f"//*[@id='comments' or @id='respond' or {_has_class('comments-area')}]",
-    "share_widget": f"//*[{_has_class('sharedaddy')} or {_has_class('share-buttons')}]",
-    "site_footer": f"//footer | //*[@id='colophon' or {_has_class('footer')}]",
-    "form": "//form",
+    "navigation": ElementRule(tags=frozenset({"nav", "header"}), classes=frozenset({"breadcrumb"})),
+    "new_tab_notice": ElementRule(
+        classes=frozenset({"screen-reader-text"}), only_tag="span", containing="new tab"
+    ),
+    "comment_widget": ElementRule(
+        classes=frozenset({"comments-area"}), ids=frozenset({"comments", "respond"})
+    ),
+    "share_widget": ElementRule(classes=frozenset({"sharedaddy", "share-buttons"})),
+    "site_footer": ElementRule(
+        tags=frozenset({"footer"}), classes=frozenset({"footer"}), ids=frozenset({"colophon"})
+    ),
+    "form": ElementRule(tags=frozenset({"form"})),
 }
-"""Whole elements to drop from the article node (XPath, lxml)."""
+"""Whole elements to drop from the article node, rule by rule in this order (a class is one
+whitespace-separated token of the class attribute, as in CSS)."""
 
 BLOCK_RULES: dict[str, re.Pattern[str]] = {
     "block_comment": re.compile(r"^(?:<|&lt;|©|ยฉ|Â©)?!--\s*/?wp:[\w/-]+.*?--(?:>|&gt;)$"),
@@ -114,3 +134,19 @@ def first_match(rules: dict[str, re.Pattern[str]], text: str) -> str | None:
         if pattern.search(text):
             return name
     return None
+
+
+def anchored_union(rules: dict[str, re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern whose `.match(text).lastgroup` is `first_match(rules, text)`.
+
+    Every rule must be anchored at the start (`^`, without MULTILINE, any top-level `|` inside
+    a group): the alternatives are then tried in order at position 0 only, so the first rule
+    that matches wins as in `first_match`, with one regex call per block instead of one per rule.
+    """
+    parts = []
+    for name, pattern in rules.items():
+        if not pattern.pattern.startswith("^") or pattern.flags & re.MULTILINE:
+            raise ValueError(f"rule {name!r} is not anchored at the start of the text")
+        flags = "i" if pattern.flags & re.IGNORECASE else ""
+        parts.append(f"(?P<{name}>(?{flags}:{pattern.pattern}))")
+    return re.compile("|".join(parts))

@@ -11,8 +11,9 @@ the plain-text reading of one article agree.
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -27,6 +28,7 @@ from transforms.boilerplate_rules import (
     HIGHLIGHTS,
     INLINE_RULES,
     TOC_ENTRY,
+    anchored_union,
     first_match,
 )
 from transforms.model import Link, Removal, Section, StructuredText
@@ -49,10 +51,7 @@ _ROOT_XPATHS = tuple(
 )
 """Where the article lives, most specific first: WordPress, the cngeo CMS, then generic HTML."""
 
-_ELEMENT_XPATHS = {
-    name: etree.XPath(" | ".join("." + part.strip() for part in path.split("|")))
-    for name, path in ELEMENT_RULES.items()
-}
+_BLOCK_RULE = anchored_union(BLOCK_RULES)
 _WHOLE_PAGE = re.compile(r"<(?:!doctype|html|body)\b", re.IGNORECASE)
 _SHARE_URL = re.compile(r"/intent/tweet|/sharer|/shareArticle|[?&]share=")
 _BULLET = re.compile(r"^(?:[-•*]\s+)")
@@ -73,9 +72,10 @@ _KNOWN_SUBHEADS = frozenset(
 """Recurring newsletter subheads (SOURCES.md), headings whatever their shape."""
 
 
-@dataclass(frozen=True)
-class _Block:
-    """One unit of reading order: kind is heading, para, item (list item) or row (table row)."""
+class _Block(NamedTuple):
+    """One unit of reading order: kind is heading, para, item (list item) or row (table row).
+
+    Its text is squashed (`_squash`) already."""
 
     kind: str
     text: str
@@ -88,24 +88,40 @@ def _squash(text: str) -> str:
 
 # --- HTML to blocks --------------------------------------------------------------------------
 
+_PARSER = etree.HTMLParser()
+"""lxml's HTML parser without `lxml.html`'s element classes: that per-node class lookup is a
+Python call for every element touched, and nothing here needs the `HtmlElement` methods."""
+
+_text_of = functools.partial(etree.tostring, method="text", encoding="unicode", with_tail=False)
+"""An element's text content (its XPath string value), the fastest way lxml offers."""
+
 
 def structure_html(html: str, *, base_url: str = "") -> StructuredText:
     """Split an article's HTML into fields, dropping boilerplate (a fragment or a whole page)."""
     if not html.strip():
         return StructuredText()
     if _WHOLE_PAGE.search(html, 0, 2048):
-        root = _article_root(lxml.html.document_fromstring(html))
+        root = _article_root(lxml.html.document_fromstring(html, parser=_PARSER))
     else:  # a fragment such as content.rendered: keep its leading comments inside the root
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        root = _fragment_root(html)
     removed: list[Removal] = []
-    _drop_comments(root, removed)
-    _drop_elements(root, removed)
+    _drop_boilerplate(root, removed)
     blocks: list[_Block] = []
-    _walk(root, blocks, base_url)
+    _walk(root, blocks, _OutboundLinks(base_url))
     return _assemble(blocks, removed)
 
 
-def _article_root(document: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+def _fragment_root(html: str) -> etree._Element:
+    """`lxml.html.fragment_fromstring(html, create_parent="div")` with plain elements."""
+    pieces = lxml.html.fragments_fromstring(html, parser=_PARSER)
+    root = etree.Element("div")
+    if pieces and isinstance(pieces[0], str):
+        root.text = pieces.pop(0)
+    root.extend(pieces)
+    return root
+
+
+def _article_root(document: etree._Element) -> etree._Element:
     for xpath in _ROOT_XPATHS:
         found = xpath(document)
         if found:
@@ -113,89 +129,151 @@ def _article_root(document: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return document
 
 
-def _drop_comments(root: lxml.html.HtmlElement, removed: list[Removal]) -> None:
-    """HTML comments carry no text; Gutenberg block delimiters are recorded as debris."""
-    for comment in root.xpath(".//comment()"):
+def _drop_boilerplate(root: etree._Element, removed: list[Removal]) -> None:
+    """Drop the comments, then the elements of each `ELEMENT_RULES` rule in turn.
+
+    One pass over the tree finds the comments and every rule's candidates; the drops then
+    happen in the order rule-by-rule XPath queries would give (comments first, each rule's
+    elements in document order), skipping what an earlier drop already took away. HTML
+    comments carry no text; Gutenberg block delimiters are recorded as debris.
+    """
+    comments: list[etree._Element] = []
+    candidates: dict[str, list[etree._Element]] = {name: [] for name in ELEMENT_RULES}
+    for node in root.iterdescendants():
+        tag = node.tag
+        if not isinstance(tag, str):
+            if tag is etree.Comment:
+                comments.append(node)
+            continue
+        names = _RULES_BY_TAG.get(tag, ())
+        classes, id_ = node.get("class"), node.get("id")
+        if classes or id_:
+            names = [*names, *_attribute_rules(tag, classes, id_)]
+        for name in names:
+            if not candidates[name] or candidates[name][-1] is not node:
+                candidates[name].append(node)
+    for comment in comments:
         text = comment.text or ""
-        if re.match(r"\s*/?wp:", text):
+        if _WP_DELIMITER.match(text):
             removed.append(Removal("block_comment", f"<!--{text}-->"))
         else:
             removed.append(Removal("html_comment", _squash(text)))
-        comment.drop_tree()
-
-
-def _drop_elements(root: lxml.html.HtmlElement, removed: list[Removal]) -> None:
-    for name, xpath in _ELEMENT_XPATHS.items():
-        dropped: set[lxml.html.HtmlElement] = set()
-        for element in xpath(root):
-            if any(ancestor in dropped for ancestor in element.iterancestors()):
+        _drop_tree(comment)
+    dropped: set[etree._Element] = set()
+    for name, rule in ELEMENT_RULES.items():
+        for element in candidates[name]:
+            if element in dropped or any(a in dropped for a in element.iterancestors()):
+                continue
+            text = _text_of(element)
+            if rule.containing and rule.containing not in text:
                 continue
             dropped.add(element)
-            text = _squash(element.text_content())
+            text = _squash(text)
             if text:
                 removed.append(Removal(name, text))
-            element.drop_tree()
+            _drop_tree(element)
 
 
-def _walk(element: lxml.html.HtmlElement, out: list[_Block], base_url: str) -> None:
+_WP_DELIMITER = re.compile(r"\s*/?wp:")
+_RULES_BY_TAG: dict[str, tuple[str, ...]] = {}
+_RULES_BY_CLASS: dict[str, tuple[str, ...]] = {}
+_RULES_BY_ID: dict[str, tuple[str, ...]] = {}
+for _name, _rule in ELEMENT_RULES.items():
+    for _index, _keys in ((_RULES_BY_TAG, _rule.tags), (_RULES_BY_CLASS, _rule.classes)):
+        for _key in _keys:
+            _index[_key] = (*_index.get(_key, ()), _name)
+    for _key in _rule.ids:
+        _RULES_BY_ID[_key] = (*_RULES_BY_ID.get(_key, ()), _name)
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+"""What XPath's normalize-space and CSS class lists split on (not Python's wider whitespace)."""
+
+
+def _attribute_rules(tag: str, classes: str | None, id_: str | None) -> list[str]:
+    """The rules an element's class tokens or id select it for."""
+    names = [*_RULES_BY_ID.get(id_, ())] if id_ else []
+    if classes:
+        for token in _XML_SPACE.split(classes):
+            names.extend(_RULES_BY_CLASS.get(token, ()))
+    return [name for name in names if ELEMENT_RULES[name].only_tag in ("", tag)]
+
+
+def _drop_tree(element: etree._Element) -> None:
+    """Remove `element` with its content; its tail joins the previous sibling or the parent."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + element.tail
+        else:
+            previous.tail = (previous.tail or "") + element.tail
+    parent.remove(element)
+
+
+def _walk(element: etree._Element, out: list[_Block], links: _OutboundLinks) -> None:
     """Emit the blocks under `element` in reading order; containers of blocks are descended."""
     if element.text and element.text.strip():
         out.append(_Block("para", _squash(element.text)))
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in _HEADING_TAGS:
-            out.append(_leaf(child, "heading", base_url))
+            out.append(_leaf(child, "heading", links))
         elif tag == "p":
-            out.append(_leaf(child, "heading" if _bold_only(child) else "para", base_url))
+            out.append(_leaf(child, "heading" if _bold_only(child) else "para", links))
         elif tag == "li":
             nested = [c for c in child if c.tag in ("ul", "ol")]
             for sub in nested:
                 child.remove(sub)
-            out.append(_leaf(child, "item", base_url))
+            out.append(_leaf(child, "item", links))
             for sub in nested:
-                _walk(sub, out, base_url)
+                _walk(sub, out, links)
         elif tag == "tr":
-            cells = [_squash(cell.text_content()) for cell in child if cell.tag in ("td", "th")]
-            out.append(_Block("row", " | ".join(cells), _links(child, base_url)))
-        elif tag and any(d.tag in _BLOCKISH for d in child.iterdescendants()):
-            _walk(child, out, base_url)
+            cells = [_squash(_text_of(cell)) for cell in child if cell.tag in ("td", "th")]
+            out.append(_Block("row", _squash(" | ".join(cells)), links.of(child)))
+        elif tag and next(child.iterdescendants(*_BLOCKISH), None) is not None:
+            _walk(child, out, links)
         elif tag:
-            out.append(_leaf(child, "para", base_url))
+            out.append(_leaf(child, "para", links))
         if child.tail and child.tail.strip():
             out.append(_Block("para", _squash(child.tail)))
 
 
-def _leaf(element: lxml.html.HtmlElement, kind: str, base_url: str) -> _Block:
-    return _Block(kind, _squash(element.text_content()), _links(element, base_url))
+def _leaf(element: etree._Element, kind: str, links: _OutboundLinks) -> _Block:
+    return _Block(kind, _squash(_text_of(element)), links.of(element))
 
 
-def _bold_only(paragraph: lxml.html.HtmlElement) -> bool:
+def _bold_only(paragraph: etree._Element) -> bool:
     """`<p><strong>Why Relevant?</strong></p>`: a subhead typed as a bold paragraph."""
     if len(paragraph) != 1 or paragraph[0].tag not in ("strong", "b"):
         return False
     if (paragraph.text or "").strip() or (paragraph[0].tail or "").strip():
         return False
-    text = _squash(paragraph.text_content())
+    text = _squash(_text_of(paragraph))
     return bool(text) and len(text.split()) <= _HEADING_MAX_WORDS and not text.endswith(".")
 
 
-def _links(element: lxml.html.HtmlElement, base_url: str) -> tuple[Link, ...]:
+class _OutboundLinks:
     """Outbound links of a block: absolute, http(s), off-site, not share buttons."""
-    own_host = urlsplit(base_url).hostname or ""
-    found = []
-    for anchor in element.iter("a"):
-        href = (anchor.get("href") or "").strip()
-        if not href or href.startswith("#"):
-            continue
-        url = urljoin(base_url, href)
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if parts.scheme not in ("http", "https") or _SHARE_URL.search(url):
-            continue
-        if own_host and (host == own_host or host.endswith("." + own_host)):
-            continue
-        found.append(Link(url=url, text=_squash(anchor.text_content())))
-    return tuple(found)
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.own_host = urlsplit(base_url).hostname or ""
+
+    def of(self, element: etree._Element) -> tuple[Link, ...]:
+        found = []
+        for anchor in element.iter("a"):
+            href = (anchor.get("href") or "").strip()
+            if not href or href.startswith("#"):
+                continue
+            url = urljoin(self.base_url, href)
+            parts = urlsplit(url)
+            host = parts.hostname or ""
+            if parts.scheme not in ("http", "https") or _SHARE_URL.search(url):
+                continue
+            own_host = self.own_host
+            if own_host and (host == own_host or host.endswith("." + own_host)):
+                continue
+            found.append(Link(url=url, text=_squash(_text_of(anchor))))
+        return tuple(found)
 
 
 # --- plain text to blocks --------------------------------------------------------------------
@@ -253,8 +331,9 @@ def _assemble(blocks: list[_Block], removed: list[Removal]) -> StructuredText:
         text = _cut_inline(block.text, removed)
         if not text:
             continue
-        rule = first_match(BLOCK_RULES, text)
-        if rule:
+        rule_match = _BLOCK_RULE.match(text)
+        if rule_match:
+            rule = rule_match.lastgroup
             removed.append(Removal(rule, text))
             in_toc = rule == "table_of_contents"
             continue
@@ -307,8 +386,11 @@ def _assemble(blocks: list[_Block], removed: list[Removal]) -> StructuredText:
 
 
 def _cut_inline(text: str, removed: list[Removal]) -> str:
+    """`text` (already squashed) without its inline boilerplate, squashed again if cut."""
+    cut = False
     for name, pattern in INLINE_RULES.items():
         if pattern.search(text):
             removed.extend(Removal(name, match.group().strip()) for match in pattern.finditer(text))
             text = pattern.sub("", text)
-    return _squash(text)
+            cut = True
+    return _squash(text) if cut else text
