@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,10 @@ from transforms.boilerplate_rules import (
     DEBRIS_RULES,
     ELEMENT_RULES,
     HEADER_LABELS,
+    INLINE_MARK,
     INLINE_RULES,
+    anchored_union,
+    first_match,
 )
 from transforms.structure import structure_html, structure_text
 
@@ -106,6 +110,33 @@ def test_inline_rule(name: str) -> None:
     result = structure_text(f"{before}.")
     assert result.body_text == f"{after}."
     assert [r.rule for r in result.removed] == [name]
+
+
+def test_inline_rules_match_only_text_with_the_inline_mark() -> None:
+    for name, pattern in INLINE_RULES.items():
+        before, _ = INLINE_EXAMPLES[name]
+        assert INLINE_MARK in pattern.search(before).group()
+
+
+def test_block_rules_union_names_the_first_matching_rule() -> None:
+    union = anchored_union(BLOCK_RULES)
+    texts = [text for positives, negative in BLOCK_EXAMPLES.values() for text in positives]
+    texts += [negative for _, negative in BLOCK_EXAMPLES.values()]
+    for text in texts:
+        found = union.match(text)
+        assert (found.lastgroup if found else None) == first_match(BLOCK_RULES, text)
+
+
+def test_block_rules_union_refuses_an_unanchored_rule() -> None:
+    with pytest.raises(ValueError, match="anchored"):
+        anchored_union({"loose": re.compile("Share this")})
+
+
+def test_element_rule_classes_are_whole_class_tokens() -> None:
+    html = '<p>Kept.</p><div class="entry-metadata">x</div><div class="a\tentry-meta">y</div>'
+    result = structure_html(f"<div>{html}</div>")
+    assert result.body_text == "Kept.\nx"
+    assert [(r.rule, r.text) for r in result.removed] == [("entry_meta", "y")]
 
 
 @pytest.mark.parametrize("name", sorted(DEBRIS_RULES))

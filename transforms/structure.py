@@ -26,6 +26,7 @@ from transforms.boilerplate_rules import (
     ELEMENT_RULES,
     HEADER_LABELS,
     HIGHLIGHTS,
+    INLINE_MARK,
     INLINE_RULES,
     TOC_ENTRY,
     anchored_union,
@@ -107,7 +108,7 @@ def structure_html(html: str, *, base_url: str = "") -> StructuredText:
     removed: list[Removal] = []
     _drop_boilerplate(root, removed)
     blocks: list[_Block] = []
-    _walk(root, blocks, _OutboundLinks(base_url))
+    _walk(root, blocks, _OutboundLinks(root, base_url))
     return _assemble(blocks, removed)
 
 
@@ -254,11 +255,15 @@ def _bold_only(paragraph: etree._Element) -> bool:
 class _OutboundLinks:
     """Outbound links of a block: absolute, http(s), off-site, not share buttons."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, root: etree._Element, base_url: str):
         self.base_url = base_url
         self.own_host = urlsplit(base_url).hostname or ""
+        # The elements with an anchor inside: most blocks have none and skip the search.
+        self.holders = {node for anchor in root.iter("a") for node in anchor.iterancestors()}
 
     def of(self, element: etree._Element) -> tuple[Link, ...]:
+        if element not in self.holders and element.tag != "a":
+            return ()
         found = []
         for anchor in element.iter("a"):
             href = (anchor.get("href") or "").strip()
@@ -387,6 +392,8 @@ def _assemble(blocks: list[_Block], removed: list[Removal]) -> StructuredText:
 
 def _cut_inline(text: str, removed: list[Removal]) -> str:
     """`text` (already squashed) without its inline boilerplate, squashed again if cut."""
+    if INLINE_MARK not in text:
+        return text
     cut = False
     for name, pattern in INLINE_RULES.items():
         if pattern.search(text):
