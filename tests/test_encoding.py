@@ -1,14 +1,15 @@
 """Text repair: Thai-codepage mojibake (all variants), ftfy's mojibake, full-width punctuation,
 and the promise to leave clean English and foreign text byte-identical."""
 
+import re
 from pathlib import Path
 
 import pytest
-from ftfy.badness import is_bad
+from ftfy.badness import BADNESS_RE, is_bad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms._mojibake_ftfy import looks_bad
+from transforms._mojibake_ftfy import _trigger_characters, looks_bad
 from transforms._mojibake_model import QuoteModel, shipped_model, train
 from transforms._mojibake_thai import _decode_paragraph, damage
 from transforms.encoding import repair, repair_text
@@ -271,6 +272,36 @@ MOJIBAKE_ALPHABET = st.sampled_from(
 @given(st.text(MOJIBAKE_ALPHABET, max_size=60))
 def test_ftfy_prefilter_never_misses_what_is_bad_flags(text: str) -> None:
     assert looks_bad(text) or not is_bad(text)
+
+
+def _required_character_sets(branch: re._parser.SubPattern) -> list[set[str] | None]:
+    """Per top-level position of a pattern branch: the characters it takes (None if unknown)."""
+    found: list[set[str] | None] = []
+    for op, value in branch.data:
+        chars: set[str] | None = None
+        if op is re._constants.LITERAL:
+            chars = {chr(value)}
+        elif op is re._constants.IN and all(
+            item_op in (re._constants.LITERAL, re._constants.RANGE) for item_op, _ in value
+        ):
+            chars = set()
+            for item_op, item in value:
+                low, high = (item, item) if item_op is re._constants.LITERAL else item
+                chars.update(map(chr, range(low, high + 1)))
+        found.append(chars)
+    return found
+
+
+def test_every_ftfy_badness_match_holds_a_trigger_character() -> None:
+    """What lets clean text full of curly quotes skip ftfy: each alternative of ftfy's badness
+    pattern has a position only trigger characters can fill."""
+    (op, (_, branches)) = re._parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags).data[0]
+    assert op is re._constants.BRANCH
+    triggers = set(_trigger_characters())
+    for branch in branches:
+        assert any(chars and chars <= triggers for chars in _required_character_sets(branch)), (
+            branch
+        )
 
 
 # --- lossy decoding in context ------------------------------------------------------------------

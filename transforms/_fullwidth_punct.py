@@ -35,7 +35,9 @@ ASCII_OF = {
     "～": "~",
     "\u3000": " ",
 }
-_MARK = re.compile(f"[{''.join(ASCII_OF)}]")
+TELLTALES = re.escape("".join(ASCII_OF))
+"""The full-width marks this layer maps, as a character-class body."""
+_MARK = re.compile(f"[{TELLTALES}]")
 _CJK = re.compile(
     "[\u2e80-\u2fff\u3001-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
     "\uac00-\ud7af\uf900-\ufaff\uff01-\uff60\U00020000-\U0003ffff]"

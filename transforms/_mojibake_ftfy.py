@@ -47,12 +47,18 @@ MAX_BADNESS_MATCH = 8
 """Longest stretch `BADNESS_RE` can match ("ГўВЂВ" plus two characters is the longest)."""
 
 
+_CLEAN_TEXT_CATEGORIES = ("common", "start_punctuation", "end_punctuation")
+"""ftfy's categories of characters that clean English is full of (’ “ ” – — … © ™ •)."""
+
+
 def _trigger_characters() -> str:
     """Characters at least one of which is in every `BADNESS_RE` match.
 
-    Every alternative of ftfy's badness pattern contains a non-ASCII character other than
-    ftfy's 'common' ones (’ – — … NBSP appear only beside Ø/Ù or Â/Ã, which are triggers),
-    so text without a trigger cannot be bad; read off ftfy's own pattern to stay in step.
+    Every alternative of ftfy's badness pattern has a position that only a non-ASCII character
+    outside ftfy's common, start- and end-punctuation categories can fill (a curly quote or ©
+    is only bad next to such a character; `tests/test_encoding.py` checks this on ftfy's
+    parsed pattern), so text without a trigger cannot be bad, and clean English, full of
+    quotes and dashes, has none; read off ftfy's own pattern to stay in step.
     """
     pattern = BADNESS_RE.pattern
     chars: set[str] = set()
@@ -63,14 +69,16 @@ def _trigger_characters() -> str:
                 chars.update(map(chr, range(ord(low), ord(high) + 1)))
         elif not char.isascii():
             chars.add(char)
-    others = {c for name, value in MOJIBAKE_CATEGORIES.items() if name != "common" for c in value}
-    chars -= set(MOJIBAKE_CATEGORIES["common"]) - others
+    for category in _CLEAN_TEXT_CATEGORIES:
+        chars -= set(MOJIBAKE_CATEGORIES[category])
     return "".join(sorted(chars))
 
 
+TELLTALES = re.escape(_trigger_characters()) + "\ud800-\udfff"
+"""Badness triggers, C1 controls (themselves triggers) and surrogates, as a character-class
+body: text without any of them has nothing for ftfy to fix."""
 _TRIGGER = re.compile(f"[{re.escape(_trigger_characters())}]")
-_ANYTHING_TO_DO = re.compile(f"[{re.escape(_trigger_characters())}\ud800-\udfff]")
-"""Badness triggers, C1 controls (themselves triggers) and surrogates: one scan for clean text."""
+_ANYTHING_TO_DO = re.compile(f"[{TELLTALES}]")
 
 
 def looks_bad(line: str) -> bool:

@@ -78,7 +78,9 @@ def damage(text: str, c1: str) -> str:
 
 _THAI_LETTERS = re.compile(r"[\u0e01-\u0e5b]")
 _LEADS = "".join(char for char, byte in BYTE_OF.items() if 0xC2 <= byte <= 0xF4)
-_HAS_LEAD = re.compile(f"[{re.escape(_LEADS)}]")
+TELLTALES = re.escape(_LEADS)
+"""The Thai characters that start a damaged UTF-8 sequence, as a character-class body."""
+_HAS_LEAD = re.compile(f"[{TELLTALES}]")
 _RUN = re.compile(f"[{re.escape(''.join(BYTE_OF))}]+")
 _LINE_HAS_LATIN = re.compile(r"[A-Za-z0-9]")
 
