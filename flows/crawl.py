@@ -17,7 +17,7 @@ from extractors.base import Window, extractor_for
 from extractors.dates import implausible
 from extractors.http import Fetcher
 from extractors.registry import SourceConfig
-from flows.transform_pool import Outcome, PendingTransforms, start_transforms
+from flows.transform_pool import PendingTransforms, Transformed, start_transforms
 from transforms.claims import TAGGER_VERSION
 from transforms.model import FetchRequest, ParsedArticle, ParseResult, Problem, RawDocument
 from transforms.pipeline import StageTimer
@@ -121,15 +121,12 @@ def read_document(
     return result
 
 
-def _collect(batch: Batch, outcomes: list[Outcome], timer: StageTimer) -> None:
-    """Put transformed articles (or the problems that replaced them) into their batch."""
-    for outcome in outcomes:
-        if outcome.processed is not None:
-            batch.articles.append(outcome.processed)
-        if outcome.problem is not None:
-            batch.problems.append(outcome.problem)
-        for stage, seconds in outcome.seconds.items():
-            timer.seconds[stage] += seconds
+def _collect(batch: Batch, transformed: Transformed, timer: StageTimer) -> None:
+    """Put a batch's transformed rows (and the problems that replaced failed articles) in it."""
+    batch.tagged.append(transformed.rows)
+    batch.problems.extend(transformed.problems)
+    for stage, seconds in transformed.seconds.items():
+        timer.seconds[stage] += seconds
 
 
 def _load(ctx: CrawlContext, batch: Batch, retag: bool) -> LoadStats:

@@ -1,10 +1,10 @@
 """Running the pure transforms (repair, structure, claims) on every core.
 
 The transforms are CPU-bound Python, so threads don't help; a process pool does, because each
-article is independent and its inputs and outputs are plain picklable dataclasses. The pool is
-started once per process and only when a batch is big enough to repay the hand-off (a daily run
-with a handful of new articles transforms them in-process). Results are identical either way:
-the same `process_article` runs in both places.
+article is independent: plain picklable dataclasses go in, Arrow tables (warehouse/rows.py) come
+back. The pool is started once per process and only when a batch is big enough to repay the
+hand-off (a daily run with a handful of new articles transforms them in-process). Results are
+identical either way: the same `process_article` runs in both places.
 
 Like every forkserver/spawn pool, workers import the launching script as `__mp_main__`: a script
 that drives the engine must keep its work under `if __name__ == "__main__":` (the `claimtrail`
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from transforms.model import ParsedArticle, Problem, SourceProfile
 from transforms.pipeline import ProcessedArticle, StageTimer, process_article
+from warehouse.rows import TaggedRows
 
 MIN_PARALLEL_BATCH = 40
 """Below this many articles the hand-off to worker processes costs more than it saves."""
@@ -36,32 +37,52 @@ def worker_count() -> int:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """One article's transform: the result, or the problem that replaced it, and stage times."""
+class Transformed:
+    """A batch's (or a chunk's) transforms: the rows to load, the problems that replaced the
+    articles that failed, and seconds per stage."""
 
-    processed: ProcessedArticle | None
-    problem: Problem | None
+    rows: TaggedRows
+    problems: list[Problem]
     seconds: dict[str, float]
 
-
-def transform_one(parsed: ParsedArticle, profile: SourceProfile) -> Outcome:
-    """Transform one article; a crash becomes a quarantine problem, never a failed batch."""
-    timer = StageTimer()
-    try:
-        return Outcome(process_article(parsed, profile, timer), None, dict(timer.seconds))
-    except Exception as exc:
-        problem = Problem(
-            "transform",
-            parsed.url,
-            "transform_error",
-            f"{type(exc).__name__}: {exc}",
-            parsed.raw_id,
+    @classmethod
+    def combine(cls, parts: list[Transformed]) -> Transformed:
+        seconds: dict[str, float] = {}
+        for part in parts:
+            for stage, value in part.seconds.items():
+                seconds[stage] = seconds.get(stage, 0.0) + value
+        return cls(
+            TaggedRows.concat([p.rows for p in parts]),
+            [problem for p in parts for problem in p.problems],
+            seconds,
         )
-        return Outcome(None, problem, dict(timer.seconds))
 
 
-def _transform_chunk(items: list[tuple[ParsedArticle, SourceProfile]]) -> list[Outcome]:
-    return [transform_one(parsed, profile) for parsed, profile in items]
+def _transform_chunk(
+    items: list[tuple[ParsedArticle, SourceProfile]], first_item: int = 0
+) -> Transformed:
+    """Transform articles numbered from `first_item` and turn them into warehouse rows here, in
+    the worker: Arrow tables cross back to the loading process as flat buffers. An article whose
+    transform crashes becomes a quarantine problem, never a failed batch."""
+    timer = StageTimer()
+    done: list[tuple[int, ProcessedArticle]] = []
+    problems: list[Problem] = []
+    for item, (parsed, profile) in enumerate(items, start=first_item):
+        try:
+            done.append((item, process_article(parsed, profile, timer)))
+        except Exception as exc:
+            problems.append(
+                Problem(
+                    "transform",
+                    parsed.url,
+                    "transform_error",
+                    f"{type(exc).__name__}: {exc}",
+                    parsed.raw_id,
+                )
+            )
+    with timer.stage("rows"):
+        rows = TaggedRows.build(done)
+    return Transformed(rows, problems, dict(timer.seconds))
 
 
 _pool: ProcessPoolExecutor | None = None
@@ -75,7 +96,7 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
     with _pool_lock:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["transforms.pipeline"])
+            context.set_forkserver_preload(["transforms.pipeline", "warehouse.rows"])
             _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
             atexit.register(_pool.shutdown)
         return _pool
@@ -87,8 +108,8 @@ class PendingTransforms:
     def __init__(
         self,
         items: list[tuple[ParsedArticle, SourceProfile]],
-        futures: list[Future[list[Outcome]]] | None = None,
-        done: list[Outcome] | None = None,
+        futures: list[Future[Transformed]] | None = None,
+        done: Transformed | None = None,
     ) -> None:
         self._items, self._futures, self._done = items, futures, done
 
@@ -96,10 +117,10 @@ class PendingTransforms:
         """Whether `result()` would return without waiting."""
         return self._done is not None or all(f.done() for f in self._futures or [])
 
-    def result(self) -> list[Outcome]:
+    def result(self) -> Transformed:
         if self._done is None:
             try:
-                self._done = [o for future in self._futures or [] for o in future.result()]
+                self._done = Transformed.combine([f.result() for f in self._futures or []])
             except (BrokenProcessPool, OSError) as exc:
                 _disable_pool(exc)
                 self._done = _transform_chunk(self._items)
@@ -118,7 +139,8 @@ def start_transforms(items: list[tuple[ParsedArticle, SourceProfile]]) -> Pendin
     try:
         pool = _shared_pool(workers)
         futures = [
-            pool.submit(_transform_chunk, items[i : i + size]) for i in range(0, len(items), size)
+            pool.submit(_transform_chunk, items[i : i + size], i)
+            for i in range(0, len(items), size)
         ]
     except (BrokenProcessPool, OSError) as exc:
         # E.g. a script without an `if __name__ == "__main__":` guard cannot start workers.

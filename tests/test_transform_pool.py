@@ -37,9 +37,13 @@ def test_pool_and_in_process_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLAIMTRAIL_WORKERS", "2")
     monkeypatch.setattr(transform_pool, "MIN_PARALLEL_BATCH", 2)
     parallel = transform_pool.start_transforms(items).result()
-    assert [o.processed for o in parallel] == [o.processed for o in serial]
-    assert all(o.processed is not None and o.problem is None for o in parallel)
-    assert len(parallel[0].processed.claim_set.claims) >= 2
+    for table in ("articles", "repairs", "claims", "agents", "edges", "claim_entities", "roots"):
+        assert getattr(parallel.rows, table).equals(getattr(serial.rows, table)), table
+    assert parallel.problems == serial.problems == []
+    # Every article is numbered by its place in the batch, whichever worker transformed it.
+    assert parallel.rows.articles["item"].to_pylist() == list(range(12))
+    assert set(parallel.rows.claims["item"].to_pylist()) == set(range(12))
+    assert parallel.rows.claims.num_rows >= 24
 
 
 def test_a_crashing_article_becomes_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,8 +51,12 @@ def test_a_crashing_article_becomes_a_problem(monkeypatch: pytest.MonkeyPatch) -
         raise ValueError("tagger bug")
 
     monkeypatch.setattr(transform_pool, "process_article", boom)
-    [outcome] = transform_pool.start_transforms([(article(1), PROFILE)]).result()
-    assert outcome.processed is None
-    assert outcome.problem is not None
-    assert (outcome.problem.stage, outcome.problem.reason) == ("transform", "transform_error")
-    assert "tagger bug" in outcome.problem.detail
+    transformed = transform_pool.start_transforms([(article(1), PROFILE)]).result()
+    assert len(transformed.rows) == 0
+    [problem] = transformed.problems
+    assert (problem.stage, problem.reason, problem.raw_id) == (
+        "transform",
+        "transform_error",
+        "raw1",
+    )
+    assert "tagger bug" in problem.detail

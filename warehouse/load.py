@@ -9,7 +9,7 @@ keyed on stable ids; loading the same batch twice changes nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -17,12 +17,11 @@ import duckdb
 import pyarrow as pa
 
 from transforms.model import ParsedArticle, Problem, RawDocument, SourceProfile, stable_id
-from transforms.pipeline import ProcessedArticle
 from warehouse import provenance
 from warehouse.db import transaction
+from warehouse.rows import TaggedRows
 
 _TS = pa.timestamp("us", tz="UTC")
-_STRINGS = pa.list_(pa.string())
 
 
 @dataclass
@@ -31,9 +30,10 @@ class Batch:
 
     source_id: str
     raw_documents: list[RawDocument] = field(default_factory=list)
-    articles: list[ProcessedArticle] = field(default_factory=list)
     pending: list[tuple[ParsedArticle, SourceProfile]] = field(default_factory=list)
     """Parsed articles still to transform (all at once, on every core, before the load)."""
+    tagged: list[TaggedRows] = field(default_factory=list)
+    """Rows of the transformed articles (`item` = position in `pending` when it was sent)."""
     problems: list[Problem] = field(default_factory=list)
     cursor: str | None = None
     """New daily cursor for the source, committed with this batch (None: leave it)."""
@@ -46,7 +46,7 @@ class Batch:
     @property
     def article_count(self) -> int:
         """Articles in the batch, transformed or not."""
-        return len(self.articles) + len(self.pending)
+        return sum(len(rows) for rows in self.tagged) + len(self.pending)
 
 
 @dataclass
@@ -86,92 +86,6 @@ def _raw_table(docs: Sequence[RawDocument]) -> pa.Table:
     )
 
 
-def _article_table(items: Sequence[ProcessedArticle], run_id: str, code_version: str) -> pa.Table:
-    arts = [p.article for p in items]
-    now = datetime.now(UTC)
-
-    def as_json(values: Sequence[object]) -> list[str]:
-        """JSON text; structure records are flat dataclasses of strings and tuples, so their
-        `vars()` serialise as `asdict()` would, at a fraction of its deep-copying cost."""
-        return [json.dumps(v, ensure_ascii=False) for v in values]
-
-    return pa.table(
-        {
-            "article_id": [a.article_id for a in arts],
-            "version_id": [a.version_id for a in arts],
-            "source_id": [a.source_id for a in arts],
-            "url": [a.url for a in arts],
-            "title": [a.title for a in arts],
-            "published_at": pa.array([a.published_at for a in arts], _TS),
-            "modified_at": pa.array([a.modified_at for a in arts], _TS),
-            "language": [a.language for a in arts],
-            "body_text": [a.body_text for a in arts],
-            "highlights": pa.array([a.structure.highlights for a in arts], _STRINGS),
-            "disclaimers": pa.array([a.structure.disclaimers for a in arts], _STRINGS),
-            "sections": as_json([[vars(s) for s in a.structure.sections] for a in arts]),
-            "links": as_json([[vars(link) for link in a.structure.links] for a in arts]),
-            "header": as_json([a.structure.header for a in arts]),
-            "debris": pa.array([a.structure.debris for a in arts], _STRINGS),
-            "removed": as_json([[vars(r) for r in a.structure.removed] for a in arts]),
-            "external_id": pa.array([a.external_id for a in arts], pa.string()),
-            "author": pa.array([a.author for a in arts], pa.string()),
-            "extraction_method": [a.extraction_method for a in arts],
-            "raw_id": [a.raw_id for a in arts],
-            "run_id": [run_id] * len(arts),
-            "code_version": [code_version] * len(arts),
-            "first_seen_at": pa.array([now] * len(arts), _TS),
-            "updated_at": pa.array([now] * len(arts), _TS),
-        }
-    )
-
-
-def _repair_table(items: Sequence[ProcessedArticle]) -> pa.Table:
-    rows = [
-        (p.article.article_id, p.article.version_id, seq, c)
-        for p in items
-        for seq, c in enumerate(p.article.repairs)
-    ]
-    return pa.table(
-        {
-            "article_id": [r[0] for r in rows],
-            "version_id": [r[1] for r in rows],
-            "seq": pa.array([r[2] for r in rows], pa.int32()),
-            "offset": pa.array([r[3].offset for r in rows], pa.int32()),
-            "before": [r[3].before for r in rows],
-            "after": [r[3].after for r in rows],
-            "rule": [r[3].rule for r in rows],
-            "confidence": pa.array([r[3].confidence for r in rows], pa.float64()),
-        }
-    )
-
-
-def _claim_table(items: Sequence[ProcessedArticle], run_id: str, tagger_version: str) -> pa.Table:
-    rows = [(p.article.version_id, c) for p in items for c in p.claim_set.claims]
-    claims = [c for _, c in rows]
-    return pa.table(
-        {
-            "claim_id": [c.claim_id for c in claims],
-            "article_id": [c.article_id for c in claims],
-            "version_id": [v for v, _ in rows],
-            "seq": pa.array([c.seq for c in claims], pa.int32()),
-            "section": [c.section for c in claims],
-            "section_role": [c.section_role for c in claims],
-            "text": [c.text for c in claims],
-            "claim_type": [c.claim_type for c in claims],
-            "hedged": pa.array([c.hedged for c in claims], pa.bool_()),
-            "hedge_cues": pa.array([c.hedge_cues for c in claims], _STRINGS),
-            "attributed_to": pa.array([c.attributed_to for c in claims], pa.string()),
-            "origin_url": pa.array([c.origin_url for c in claims], pa.string()),
-            "origin_class": pa.array([c.origin_class for c in claims], pa.string()),
-            "verification_status": [c.verification_status for c in claims],
-            "verification_reason": [c.verification_reason for c in claims],
-            "entities": pa.array([c.entities for c in claims], _STRINGS),
-            "run_id": [run_id] * len(claims),
-            "tagger_version": [tagger_version] * len(claims),
-        }
-    )
-
-
 def _problem_table(problems: Sequence[Problem], source_id: str, run_id: str) -> pa.Table:
     unique = {stable_id(source_id, p.stage, p.url, p.reason): p for p in problems}
     now = datetime.now(UTC)
@@ -193,11 +107,6 @@ def _problem_table(problems: Sequence[Problem], source_id: str, run_id: str) -> 
     )
 
 
-def _latest_per_article(items: Sequence[ProcessedArticle]) -> list[ProcessedArticle]:
-    """One entry per article id (the last one seen wins: pages are read oldest change first)."""
-    return list({p.article.article_id: p for p in items}.values())
-
-
 def _load_raw(con: duckdb.DuckDBPyConnection, docs: Sequence[RawDocument]) -> int:
     unique = list({d.raw_id: d for d in docs}.values())
     if not unique:
@@ -214,75 +123,106 @@ def _load_raw(con: duckdb.DuckDBPyConnection, docs: Sequence[RawDocument]) -> in
 
 def _load_articles(
     con: duckdb.DuckDBPyConnection,
-    items: Sequence[ProcessedArticle],
+    rows: TaggedRows,
     run_id: str,
     code_version: str,
     tagger_version: str,
     retag: bool,
 ) -> LoadStats:
+    """Store the last version read of each article of the batch; re-tag new and changed ones
+    (every one with `retag`). Runs as SQL over the batch's Arrow tables: no row passes through
+    Python here."""
     stats = LoadStats()
-    items = _latest_per_article(items)
-    if not items:
+    if not len(rows):
         return stats
-    con.register("batch_articles", _article_table(items, run_id, code_version))
-    known = dict(
-        con.execute(
-            "SELECT a.article_id, a.version_id FROM articles a "
-            "JOIN batch_articles b USING (article_id)"
-        ).fetchall()
-    )
-    changed = [p for p in items if known.get(p.article.article_id) != p.article.version_id]
-    stats.new = sum(1 for p in changed if p.article.article_id not in known)
+    now = datetime.now(UTC)
+    con.register("batch_articles", rows.articles)
+    # One row per article: the last item read (pages are read oldest change first), whether
+    # it was stored before, and whether its text differs from the stored version.
+    latest = con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE batch_latest AS
+        SELECT b.item, b.article_id, a.article_id IS NOT NULL AS stored,
+               a.version_id IS DISTINCT FROM b.version_id AS changed
+        FROM (SELECT * FROM batch_articles
+              QUALIFY item = max(item) OVER (PARTITION BY article_id)) b
+        LEFT JOIN articles a USING (article_id);
+        SELECT item, stored, changed FROM batch_latest
+        """
+    ).fetchall()
+    changed = [item for item, _, is_changed in latest if is_changed]
+    stats.new = sum(1 for _, stored, is_changed in latest if is_changed and not stored)
     stats.updated = len(changed) - stats.new
-    stats.unchanged = len(items) - len(changed)
-    changed_ids = [p.article.article_id for p in changed]
+    stats.unchanged = len(latest) - len(changed)
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE changed_ids AS SELECT unnest(?::VARCHAR[]) AS article_id",
-        [changed_ids],
+        """
+        CREATE OR REPLACE TEMP TABLE kept_first_seen AS
+        SELECT article_id, first_seen_at FROM articles
+        WHERE article_id IN (SELECT article_id FROM batch_latest WHERE changed AND stored);
+        DELETE FROM articles
+        WHERE article_id IN (SELECT article_id FROM batch_latest WHERE changed AND stored)
+        """
+    )
+    params = {"run": run_id, "code": code_version, "now": now}
+    con.execute(
+        """
+        INSERT INTO articles BY NAME
+        SELECT b.* EXCLUDE (item), $run AS run_id, $code AS code_version,
+               coalesce(k.first_seen_at, $now) AS first_seen_at, $now AS updated_at
+        FROM batch_articles b LEFT JOIN kept_first_seen k USING (article_id)
+        WHERE b.item IN (SELECT item FROM batch_latest WHERE changed)
+        """,
+        params,
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE kept_first_seen AS SELECT article_id, first_seen_at "
-        "FROM articles WHERE article_id IN (SELECT article_id FROM changed_ids)"
-    )
-    con.execute("DELETE FROM articles WHERE article_id IN (SELECT article_id FROM changed_ids)")
-    con.execute(
-        "INSERT INTO articles BY NAME "
-        "SELECT b.* REPLACE (coalesce(k.first_seen_at, b.first_seen_at) AS first_seen_at) "
-        "FROM batch_articles b LEFT JOIN kept_first_seen k USING (article_id) "
-        "WHERE b.article_id IN (SELECT article_id FROM changed_ids)"
-    )
-    con.execute(
-        "INSERT INTO article_versions BY NAME "
-        "SELECT article_id, version_id, raw_id, run_id, title, body_text, "
-        "updated_at AS seen_at FROM batch_articles b "
-        "WHERE NOT EXISTS (SELECT 1 FROM article_versions v "
-        "WHERE v.article_id = b.article_id AND v.version_id = b.version_id)"
+        """
+        INSERT INTO article_versions BY NAME
+        SELECT article_id, version_id, raw_id, $run AS run_id, title, body_text, $now AS seen_at
+        FROM batch_articles b
+        WHERE b.item IN (SELECT item FROM batch_latest)
+          AND NOT EXISTS (SELECT 1 FROM article_versions v
+                          WHERE v.article_id = b.article_id AND v.version_id = b.version_id)
+        """,
+        {"run": run_id, "now": now},
     )
     con.unregister("batch_articles")
-    con.register("batch_repairs", _repair_table(changed))
+    con.register("batch_repairs", rows.repairs)
     con.execute(
-        "INSERT INTO article_repairs BY NAME SELECT * FROM batch_repairs b WHERE NOT EXISTS "
+        "INSERT INTO article_repairs BY NAME SELECT * EXCLUDE (item) FROM batch_repairs b "
+        "WHERE b.item IN (SELECT item FROM batch_latest WHERE changed) AND NOT EXISTS "
         "(SELECT 1 FROM article_repairs r WHERE r.article_id = b.article_id "
         "AND r.version_id = b.version_id AND r.seq = b.seq)"
     )
     con.unregister("batch_repairs")
-    tagged = items if retag else changed
-    if tagged:
-        replaced = _delete_old_claims(con, [p.article.article_id for p in tagged], known)
-        con.register("batch_claims", _claim_table(tagged, run_id, tagger_version))
-        con.execute("INSERT INTO claims BY NAME SELECT * FROM batch_claims")
+    tagged_items = [item for item, _, _ in latest] if retag else changed
+    if tagged_items:
+        tagged = rows.only(tagged_items)
+        stored = [
+            article_id
+            for (article_id,) in con.execute(
+                "SELECT article_id FROM batch_latest WHERE stored AND (changed OR $retag)",
+                {"retag": retag},
+            ).fetchall()
+        ]
+        replaced = _delete_old_claims(con, stored)
+        con.register("batch_claims", tagged.claims)
+        con.execute(
+            "INSERT INTO claims BY NAME SELECT * EXCLUDE (item), "
+            "? AS run_id, ? AS tagger_version FROM batch_claims",
+            [run_id, tagger_version],
+        )
         con.unregister("batch_claims")
-        provenance.load_claim_sets(con, [p.claim_set for p in tagged], run_id, replaced)
-        stats.claims = sum(len(p.claim_set.claims) for p in tagged)
+        provenance.load_claim_rows(con, tagged, run_id, replaced)
+        stats.claims = tagged.claims.num_rows
     return stats
 
 
 def _delete_old_claims(
-    con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], known: Collection[str]
+    con: duckdb.DuckDBPyConnection, stored: Sequence[str]
 ) -> provenance.Replaced:
-    """Delete the stored claims of re-tagged articles and say what was replaced. Only articles
-    stored before can have claims, so a batch of new articles never scans `claims`."""
-    stored = [a for a in article_ids if a in known]
+    """Delete the stored claims of re-tagged articles stored before and say what was replaced.
+    Only articles stored before can have claims, so a batch of new articles never scans
+    `claims`."""
     if not stored:
         return provenance.Replaced()
     old = con.execute(
@@ -328,7 +268,8 @@ def load_batch(
     """
     with transaction(con):
         raw_new = _load_raw(con, batch.raw_documents)
-        stats = _load_articles(con, batch.articles, run_id, code_version, tagger_version, retag)
+        rows = TaggedRows.concat(batch.tagged)
+        stats = _load_articles(con, rows, run_id, code_version, tagger_version, retag)
         stats.raw_new = raw_new
         stats.quarantined = _load_problems(con, batch.problems, batch.source_id, run_id)
         if batch.cursor is not None:

@@ -6,8 +6,8 @@ on stable ids, so a rerun writes nothing new. The verification log is append-onl
 appends an automatic event only when its status for a claim changed, corroboration only when a
 claim becomes corroborated, analysts append verdicts; the current status is derived by the
 claim_status_v view (latest analyst event, else latest automatic event).
-The `claims` rows themselves are written by warehouse.load (call `load_claim_sets` after it,
-in the same transaction).
+The `claims` rows themselves are written by warehouse.load, which calls `load_claim_rows` after
+them in the same transaction.
 """
 
 from __future__ import annotations
@@ -21,11 +21,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from transforms.claims import ClaimSet
 from transforms.corroboration import ClaimForMatching, cluster, corroborations
 from transforms.entities import Gazetteer, default_gazetteer
-from transforms.model import Claim
-from transforms.provenance import ProvenanceEdge
+from warehouse.rows import TaggedRows
 
 STATUSES = ("unverified", "corroborated", "disputed", "verified", "refuted", "not_checkable")
 ANALYST_STATUSES = ("verified", "refuted", "disputed", "unverified", "not_checkable")
@@ -78,90 +76,41 @@ class Replaced:
     claims: frozenset[str] = frozenset()
 
 
-def load_claim_sets(
-    con: duckdb.DuckDBPyConnection,
-    claim_sets: list[ClaimSet],
-    run_id: str,
-    replaced: Replaced | None = None,
+def load_claim_rows(
+    con: duckdb.DuckDBPyConnection, rows: TaggedRows, run_id: str, replaced: Replaced
 ) -> None:
-    """Write agents, edges, claim entities, roots and changed automatic statuses of a batch.
-
-    `replaced` comes from warehouse.load; without it any claim of the batch may already have
-    rows, and rows of claims no longer in `claims` are found by scanning whole tables.
-    """
-    if replaced is None:
-        replaced = _assume_everything_replaced(con, claim_sets)
+    """Write agents, edges, claim entities, roots and changed automatic statuses of a batch's
+    re-tagged articles (`rows`, whose claims warehouse.load has just written), all in SQL over
+    the batch's Arrow tables. `replaced` says which of them were stored before."""
     now = datetime.now(UTC)
     load_entities(con)
-    agents = {a.agent_id: a for cs in claim_sets for a in cs.agents}
-    con.register(
-        "batch_agents",
-        pa.table(
-            {
-                "agent_id": list(agents),
-                "name": [a.name for a in agents.values()],
-                "kind": [a.kind for a in agents.values()],
-                "origin_class": pa.array([a.origin_class for a in agents.values()], pa.string()),
-                "entity_id": pa.array([a.entity_id for a in agents.values()], pa.string()),
-                "updated_at": pa.array([now] * len(agents), _TS),
-            }
-        ),
+    con.register("batch_agents", rows.agents)
+    con.execute(
+        "INSERT OR REPLACE INTO agents BY NAME "
+        "SELECT DISTINCT ON (agent_id) * EXCLUDE (item), ? AS updated_at FROM batch_agents",
+        [now],
     )
-    con.execute("INSERT OR REPLACE INTO agents BY NAME SELECT * FROM batch_agents")
-    claims = [c for cs in claim_sets for c in cs.claims]
-    new_ids = {c.claim_id for c in claims}
+    con.register("batch_claims", rows.claims)
     con.register(
         "replaced_ids",
         pa.table(
             {
                 "id": [*replaced.claims, *replaced.articles],
                 "is_claim": [True] * len(replaced.claims) + [False] * len(replaced.articles),
-                "dead": [c not in new_ids for c in replaced.claims]
-                + [False] * len(replaced.articles),
             }
         ),
     )
     if replaced.claims or replaced.articles:
         _forget_replaced(con)
-    _insert_edges(con, [e for cs in claim_sets for e in cs.edges], run_id)
-    links = [link for cs in claim_sets for link in cs.claim_entities]
-    con.register(
-        "batch_claim_entities",
-        pa.table(
-            {"claim_id": [x.claim_id for x in links], "entity_id": [x.entity_id for x in links]}
-        ),
-    )
+    _insert_edges(con, rows.edges, run_id)
+    con.register("batch_claim_entities", rows.claim_entities)
     con.execute(
         "INSERT INTO claim_entities SELECT DISTINCT claim_id, entity_id FROM batch_claim_entities"
     )
-    _write_roots(
-        con,
-        [(claim_id, root) for cs in claim_sets for claim_id, root in cs.roots.items()],
-        now,
-        bool(replaced.claims),
-    )
-    _append_tagger_events(con, claims, run_id, now, replaced.articles)
-    for name in ("batch_agents", "replaced_ids", "batch_claim_entities"):
+    _write_roots(con, rows.roots, now, bool(replaced.claims))
+    _append_tagger_events(con, run_id, now, replaced.articles)
+    for name in ("batch_agents", "batch_claims", "replaced_ids", "batch_claim_entities"):
         con.unregister(name)
-
-
-def _assume_everything_replaced(
-    con: duckdb.DuckDBPyConnection, claim_sets: list[ClaimSet]
-) -> Replaced:
-    """Without word from the loader: every article and claim of the batch may have rows, and so
-    may every claim that is no longer in `claims` (whole-table scans: tests, tiny warehouses)."""
-    articles = {c.article_id for cs in claim_sets for c in cs.claims}
-    articles |= {e.subject_id for cs in claim_sets for e in cs.edges if e.subject_kind == "article"}
-    gone = con.execute(
-        """
-        SELECT claim_id FROM claim_entities
-        UNION SELECT claim_id FROM claim_clusters
-        UNION SELECT subject_id FROM provenance_edges WHERE subject_kind = 'claim'
-        EXCEPT SELECT claim_id FROM claims
-        """
-    ).fetchall()
-    claims = {c.claim_id for cs in claim_sets for c in cs.claims} | {row[0] for row in gone}
-    return Replaced(frozenset(articles), frozenset(claims))
 
 
 def _forget_replaced(con: duckdb.DuckDBPyConnection) -> None:
@@ -174,26 +123,15 @@ def _forget_replaced(con: duckdb.DuckDBPyConnection) -> None:
         "DELETE FROM claim_entities WHERE claim_id IN (SELECT id FROM replaced_ids WHERE is_claim)"
     )
     con.execute(
-        "DELETE FROM claim_clusters WHERE claim_id IN (SELECT id FROM replaced_ids WHERE dead)"
+        "DELETE FROM claim_clusters WHERE claim_id IN (SELECT id FROM replaced_ids "
+        "WHERE is_claim AND id NOT IN (SELECT claim_id FROM batch_claims))"
     )
 
 
-def _insert_edges(con: duckdb.DuckDBPyConnection, edges: list[ProvenanceEdge], run_id: str) -> None:
+def _insert_edges(con: duckdb.DuckDBPyConnection, edges: pa.Table, run_id: str) -> None:
     """Append the batch's edges; edge ids are hashed in SQL (the same `stable_id` recipe: parts
     joined by U+001F, SHA-256, first 16 hex digits), which is far cheaper than in Python."""
-    con.register(
-        "batch_edges",
-        pa.table(
-            {
-                "subject_id": [e.subject_id for e in edges],
-                "subject_kind": [e.subject_kind for e in edges],
-                "agent_id": [e.agent_id for e in edges],
-                "role": [e.role for e in edges],
-                "position": pa.array([e.position for e in edges], pa.int32()),
-                "url": pa.array([e.url for e in edges], pa.string()),
-            }
-        ),
-    )
+    con.register("batch_edges", edges.drop_columns(["item"]))
     con.execute(
         """
         INSERT INTO provenance_edges BY NAME
@@ -211,23 +149,17 @@ def _insert_edges(con: duckdb.DuckDBPyConnection, edges: list[ProvenanceEdge], r
 
 
 def _write_roots(
-    con: duckdb.DuckDBPyConnection,
-    roots: list[tuple[str, str]],
-    now: datetime,
-    some_replaced: bool,
+    con: duckdb.DuckDBPyConnection, roots: pa.Table, now: datetime, some_replaced: bool
 ) -> None:
     """New claims get a cluster row of their own; claims that were already stored (re-tagged)
     keep their cluster and get the new root."""
-    con.register(
-        "batch_roots",
-        pa.table(
-            {
-                "claim_id": [r[0] for r in roots],
-                "root": [r[1] for r in roots],
-                "updated_at": pa.array([now] * len(roots), _TS),
-            }
-        ),
+    con.register("batch_roots_in", roots)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE batch_roots AS "
+        "SELECT claim_id, root, ?::TIMESTAMPTZ AS updated_at FROM batch_roots_in",
+        [now],
     )
+    con.unregister("batch_roots_in")
     replaced = "claim_id IN (SELECT id FROM replaced_ids WHERE is_claim)"
     if some_replaced:
         con.execute(
@@ -243,30 +175,22 @@ def _write_roots(
         "INSERT INTO claim_clusters (claim_id, cluster_id, root, updated_at) "
         f"SELECT claim_id, claim_id, root, updated_at FROM batch_roots WHERE NOT {replaced}"
     )
-    con.unregister("batch_roots")
+    con.execute("DROP TABLE batch_roots")
 
 
 def _append_tagger_events(
-    con: duckdb.DuckDBPyConnection,
-    claims: list[Claim],
-    run_id: str,
-    now: datetime,
-    stored_articles: frozenset[str],
+    con: duckdb.DuckDBPyConnection, run_id: str, now: datetime, stored_articles: frozenset[str]
 ) -> None:
-    """Append an automatic event for each claim whose tagger status changed (a new claim has
-    none). Only claims of articles stored before can have events, so only they are looked up;
-    the event id (claim, status, run) is never appended twice."""
-    con.register(
-        "batch_status",
-        pa.table(
-            {
-                "claim_id": [c.claim_id for c in claims],
-                "status": [c.verification_status for c in claims],
-                "note": [c.verification_reason for c in claims],
-                "stored": [c.article_id in stored_articles for c in claims],
-            }
-        ),
+    """Append an automatic event for each claim of `batch_claims` whose tagger status changed
+    (a new claim has none). Only claims of articles stored before can have events, so only they
+    are looked up; the event id (claim, status, run) is never appended twice."""
+    con.register("stored_articles", pa.table({"article_id": list(stored_articles)}))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE batch_status AS "
+        "SELECT claim_id, verification_status AS status, verification_reason AS note, "
+        "article_id IN (SELECT article_id FROM stored_articles) AS stored FROM batch_claims"
     )
+    con.unregister("stored_articles")
     insert = """
         INSERT INTO verification_events
             (event_id, claim_id, status, evidence_url, note, recorded_by, recorded_at,
@@ -277,7 +201,7 @@ def _append_tagger_events(
             FROM batch_status
         ) b"""
     params = {"run": run_id, "tagger": TAGGER, "now": now}
-    if not any(c.article_id in stored_articles for c in claims):
+    if not stored_articles:
         con.execute(insert, params)
     else:
         con.execute(
@@ -296,7 +220,7 @@ def _append_tagger_events(
             """,
             params,
         )
-    con.unregister("batch_status")
+    con.execute("DROP TABLE batch_status")
 
 
 def refresh_corroboration(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> int:
