@@ -208,13 +208,21 @@ class QuoteModel:
     """
 
     def __init__(self, weights: dict[str, dict[str, float]]):
-        """`weights[label][feature]`; kept inverted (feature -> label -> weight), which makes
-        scoring one dictionary lookup per feature instead of one per feature and label."""
+        """`weights[label][feature]`; kept inverted as one row per feature holding a weight for
+        every label (0.0 where it has none), so that scoring adds up whole columns in C instead
+        of visiting each feature's labels in Python."""
         self.labels: tuple[str, ...] = tuple(weights)
-        self._table: dict[str, dict[str, float]] = {}
+        self._column: dict[str, int] = {label: i for i, label in enumerate(self.labels)}
+        self._rows: dict[str, list[float]] = {}
         for label, label_weights in weights.items():
             for feature, weight in label_weights.items():
-                self._table.setdefault(feature, {})[label] = weight
+                self._row(feature)[self._column[label]] = weight
+
+    def _row(self, feature: str) -> list[float]:
+        row = self._rows.get(feature)
+        if row is None:
+            row = self._rows[feature] = [0.0] * len(self.labels)
+        return row
 
     def predict(self, candidates: Iterable[str], left: str, right: str) -> Guess | None:
         """The most probable of `candidates` (those the model knows) and its probability."""
@@ -230,26 +238,31 @@ class QuoteModel:
         return self.probabilities(known, features(left, right)) if known else {}
 
     def probabilities(self, candidates: Iterable[str], feats: Iterable[str]) -> dict[str, float]:
-        """Softmax over `candidates` (all known labels) given already computed features."""
-        scores = dict.fromkeys(candidates, 0.0)
-        for feature in feats:
-            for label, weight in self._table.get(feature, {}).items():
-                if label in scores:
-                    scores[label] += weight
+        """Softmax over `candidates` (all known labels) given already computed features.
+
+        Each label's score is its weights summed in feature order, as a per-label loop would
+        add them (a row's 0.0 for a label without that feature leaves the sum unchanged), by
+        `sum` over the rows' columns: the additions run in C.
+        """
+        rows = [row for row in map(self._rows.get, feats) if row is not None]
+        totals = [sum(column, 0.0) for column in zip(*rows, strict=True)]
+        scores = {
+            c: totals[self._column[c]] if rows and c in self._column else 0.0 for c in candidates
+        }
         top = max(scores.values())
         exps = {c: math.exp(score - top) for c, score in scores.items()}
         total = sum(exps.values())
         return {c: value / total for c, value in exps.items()}
 
     def _update(self, label: str, feats: list[str], step: float) -> None:
+        column = self._column[label]
         for feature in feats:
-            row = self._table.setdefault(feature, {})
-            row[label] = row.get(label, 0.0) + step
+            self._row(feature)[column] += step
 
     def to_json(self) -> str:
         by_label: dict[str, dict[str, float]] = {label: {} for label in self.labels}
-        for feature, row in self._table.items():
-            for label, weight in row.items():
+        for feature, row in self._rows.items():
+            for label, weight in zip(self.labels, row, strict=True):
                 by_label[label][feature] = weight
         rounded = {
             label: {f: round(w, 3) for f, w in sorted(weights.items()) if abs(w) >= 0.001}

@@ -21,6 +21,7 @@ import bisect
 import functools
 import itertools
 import math
+import operator
 import re
 from dataclasses import dataclass
 
@@ -279,16 +280,24 @@ def _decode_paragraph(
     beam: list[tuple[float, str, list[tuple[str, float]]]] = [(0.0, "", [])]
     seen: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, float]] = {}
     for fixed, right, choices in zip(before, after, candidates, strict=True):
-        extended = []
-        for log_probability, built, chosen in beam:
+        # (score, which reading, char, probability): a reading's text is only built for the
+        # few extensions that stay in the beam.
+        extended: list[tuple[float, int, str, float]] = []
+        lefts = []
+        for number, (log_probability, built, _) in enumerate(beam):
             left = (built + fixed)[-LEFT_CONTEXT:]
+            lefts.append(left)
             feats = tuple(features(left, right))
             if (choices, feats) not in seen:  # readings often differ only far back
                 seen[choices, feats] = model.probabilities(choices, feats)
             for char, probability in seen[choices, feats].items():
                 score = log_probability + math.log(max(probability, 1e-300))
-                extended.append((score, left + char, [*chosen, (char, probability)]))
-        extended.sort(key=lambda reading: reading[0], reverse=True)
+                extended.append((score, number, char, probability))
+        extended.sort(key=operator.itemgetter(0), reverse=True)
         best = extended[0][0]
-        beam = [reading for reading in extended[:BEAM_WIDTH] if reading[0] >= best - BEAM_MARGIN]
+        beam = [
+            (score, lefts[number] + char, [*beam[number][2], (char, probability)])
+            for score, number, char, probability in extended[:BEAM_WIDTH]
+            if score >= best - BEAM_MARGIN
+        ]
     return beam[0][2]
