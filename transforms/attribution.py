@@ -38,12 +38,18 @@ _ACCORDING = re.compile(
     r"(?P<who>[^,;]+)?",
     re.IGNORECASE,
 )
+# Each unanchored cue comes with the literals one of which every match of it contains: most
+# sentences contain none, and a few substring tests cost a fraction of the scan (this one's
+# capitalised-words start is tried at every capital).
+_RELAY_VERBS = ("cited", "quoted", "reported")
 _CITED_BY = re.compile(r"\b(?:cited|quoted|reported)\s+by\s+(?:the\s+)?(?P<who>[^,;.]+)")
 _SUGGESTED_BY = re.compile(r"\bas (?:suggested|noted|reported) by\s+(?P<who>[^,;.(]+)")
+_SUGGESTED_BY_NEEDS = ("as suggested by", "as noted by", "as reported by")
 _REPORTS_THAT = re.compile(
     r"(?P<who>(?:[A-Z][\w’'.-]*\s?){1,4}|market sources|analysts|officials|sources)\s+"
     r"(?:reported|reports|report|said|say) that\b"
 )
+_REPORTS_THAT_NEEDS = ("report that", "reports that", "reported that", "said that", "say that")
 _DOCUMENT_READOUT = re.compile(
     r"^(?:the\s+)?(?:official\s+)?(?:readout|release|statement|announcement)\b", re.IGNORECASE
 )
@@ -161,12 +167,12 @@ def attribute_sentence(
     """The sentence's own attribution, or None when it names no source.
 
     `folded` is `casefold.fold(sentence)` when the caller has it. Most sentences name no source,
-    so each unanchored cue is searched only when the words it cannot match without ("by",
-    "according to", "ed by", " that") are in the sentence: a substring test costs a fraction of
-    a regex scan.
+    so each unanchored cue is searched only when the words it cannot match without ("cited",
+    "according to", "as noted by", "said that"…) are in the sentence: a substring test costs a
+    fraction of a regex scan.
     """
     relays = ()
-    if "by" in sentence:
+    if "by" in sentence and any(verb in sentence for verb in _RELAY_VERBS):
         relays = tuple(
             _canonical(m.group("who"), gazetteer)[0] for m in _CITED_BY.finditer(sentence)
         )
@@ -198,10 +204,10 @@ def attribute_sentence(
             name, entity_id = _canonical(subject, gazetteer)
             return SentenceAttribution(name, "speech verb", True, relays, entity_id)
     for pattern, cue, needs in (
-        (_SUGGESTED_BY, "as suggested by", "ed by"),
-        (_REPORTS_THAT, "reports that", " that"),
+        (_SUGGESTED_BY, "as suggested by", _SUGGESTED_BY_NEEDS),
+        (_REPORTS_THAT, "reports that", _REPORTS_THAT_NEEDS),
     ):
-        found = pattern.search(sentence) if needs in sentence else None
+        found = pattern.search(sentence) if any(n in sentence for n in needs) else None
         if found:
             name, entity_id = _canonical(found.group("who"), gazetteer)
             return SentenceAttribution(name, cue, False, relays, entity_id)

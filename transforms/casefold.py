@@ -82,7 +82,8 @@ _MIN_NEEDLE = 3
 
 def prefilter(source: str, flags: int = 0) -> tuple[str, ...] | None:
     """Literals one of which every match of the pattern contains, when they are few and long
-    enough to be a cheaper test than the scan itself (measured: up to 16 of 3+ characters);
+    enough to be a cheaper test than the scan itself (measured: up to 16 of 3+ characters
+    other than spaces);
     else None. A pattern anchored at the start is tried at one position only: no prefilter."""
     parsed = sre_parse.parse(source, flags)
     if len(parsed) and parsed[0] == (sre.AT, sre.AT_BEGINNING):
@@ -91,9 +92,15 @@ def prefilter(source: str, flags: int = 0) -> tuple[str, ...] | None:
     if found is None:
         return None
     needles = tuple(sorted(n for n in found if not any(m != n and m in n for m in found)))
-    if len(needles) > _MAX_NEEDLES or min(map(len, needles)) < _MIN_NEEDLE:
+    if len(needles) > _MAX_NEEDLES or min(map(_rarity, needles)) < _MIN_NEEDLE:
         return None
     return needles
+
+
+def _rarity(needle: str) -> int:
+    """How rare a needle is, by its length without spaces: a space is in every sentence, so
+    " to" is as common as "to" (in most sentences), while "poised" is not."""
+    return len(needle) - needle.count(" ")
 
 
 _ZERO_WIDTH = frozenset((sre.AT, sre.ASSERT, sre.ASSERT_NOT))
@@ -105,8 +112,8 @@ def required_literals(items) -> frozenset[str] | None:
     no such set is known. Consecutive literal characters form one string (zero-width
     assertions between them consume nothing); a group needs what its content needs; an
     alternation needs the union of what its branches need; a repeat needs its body when it
-    runs at least once. Of the candidates of a sequence, the set with the longest shortest
-    string wins (fewer strings on a tie): the rarer the test passes, the more scans it saves."""
+    runs at least once. Of the candidates of a sequence, the set whose shortest string is
+    rarest wins (fewer strings on a tie): the rarer the test passes, the more scans it saves."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
     for op, av in items:
@@ -135,4 +142,4 @@ def required_literals(items) -> frozenset[str] | None:
         candidates.append(frozenset(("".join(run),)))
     if not candidates:
         return None
-    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+    return max(candidates, key=lambda c: (min(map(_rarity, c)), -len(c)))
