@@ -108,7 +108,7 @@ def is_claim(sentence: str, role: str, *, folded: str | None = None) -> bool:
     """
     if role == DISCLAIMER:
         return False
-    if len(sentence.split()) < 4:
+    if len(sentence.split(None, 3)) < 4:  # fewer than four words (the rest is not split)
         return False
     folded = folded or fold(sentence)
     return not (

@@ -17,6 +17,7 @@ transforms/corroboration.py); each claim only carries its `root` for that step.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from transforms.attribution import (
     DOCUMENT_ORIGIN,
@@ -102,8 +103,9 @@ def _blocks(article: ArticleRecord, source: SourceProfile) -> list[tuple[str, st
     return blocks
 
 
-@dataclass(frozen=True)
-class _Attributed:
+class _Attributed(NamedTuple):
+    """Who a claim is attributed to (one per claim: a tuple is the cheapest record)."""
+
     asserter: Agent
     relays: tuple[Agent, ...]
     through_origin: bool
@@ -192,11 +194,12 @@ def extract_claims(
             occurrence = occurrences.get(sentence, 0)
             occurrences[sentence] = occurrence + 1
             claim_id = stable_id(article.article_id, sentence, str(occurrence))
-            origin_url = next(
-                (url for anchor, url in doc.origin_links.items() if anchor in sentence),
-                doc.origin_url if who.through_origin else None,
-            )
-            entity_ids = tuple(dict.fromkeys(m.entity_id for m in mentions))
+            origin_url = doc.origin_url if who.through_origin else None
+            for anchor, url in doc.origin_links.items():
+                if anchor in sentence:  # a cited link in the sentence beats the document's
+                    origin_url = url
+                    break
+            entity_ids = tuple(dict.fromkeys([m.entity_id for m in mentions]))
             claims.append(
                 Claim(
                     claim_id=claim_id,
@@ -217,7 +220,7 @@ def extract_claims(
                 )
             )
             tagged.append(TaggedSentence(sentence, heading, role, True, claim_id))
-            links.extend(ClaimEntity(claim_id, entity_id) for entity_id in entity_ids)
+            links += [ClaimEntity(claim_id, entity_id) for entity_id in entity_ids]
             for agent in (who.asserter, *who.relays):
                 agents.setdefault(agent.agent_id, agent)
             key = (who.asserter.agent_id, who.relays, who.through_origin, origin_url)
@@ -227,10 +230,10 @@ def extract_claims(
                 chain = chains[key] = chain_edges(
                     "", who.asserter, who.relays, chain_doc, article.url, origin_url
                 )
-            edges.extend(
+            edges += [
                 ProvenanceEdge(claim_id, e.subject_kind, e.agent_id, e.role, e.position, e.url)
                 for e in chain
-            )
+            ]
             roots[claim_id] = f"agent:{who.asserter.agent_id}"
     for agent in (doc.origin, doc.mirrored_from, *doc.authors):
         if agent is not None:

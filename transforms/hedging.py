@@ -25,6 +25,9 @@ class Hedging:
     cues: tuple[str, ...] = ()
 
 
+_UNHEDGED = Hedging(hedged=False)
+
+
 class HedgeDetector:
     """Finds hedge cues in a sentence."""
 
@@ -32,17 +35,22 @@ class HedgeDetector:
         body = "|".join(f"(?:{pattern})" for pattern in patterns)
         source = rf"(?<![\w-])(?:{body})(?![\w-])"
         self._regex = re.compile(source, re.IGNORECASE)
-        self._folded_regex = re.compile(source) if foldable(source) else None
+        whole_matches = self._regex.groups == 0
+        self._folded_regex = re.compile(source) if foldable(source) and whole_matches else None
 
     def detect(self, sentence: str, *, folded: str | None = None) -> Hedging:
         """The cues of `sentence`; `folded` is `casefold.fold(sentence)` when the caller has it."""
         folded = folded or fold(sentence)
         if folded is not None and self._folded_regex is not None:
-            found = (m.group(0) for m in self._folded_regex.finditer(folded))
+            # `findall` lists the whole matches when the lexicon has no capturing group (checked
+            # when compiling): a list from C instead of a match object per cue.
+            found = self._folded_regex.findall(folded)
         else:
-            found = (m.group(0).lower() for m in self._regex.finditer(sentence))
+            found = [m.group(0).lower() for m in self._regex.finditer(sentence)]
+        if not found:
+            return _UNHEDGED
         cues = tuple(dict.fromkeys(found))
-        return Hedging(hedged=bool(cues), cues=cues)
+        return Hedging(hedged=True, cues=cues)
 
 
 def parse_cues(toml_text: str) -> tuple[str, ...]:
