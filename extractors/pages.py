@@ -9,7 +9,8 @@ from transforms.model import FetchRequest, ParseResult, RawDocument
 
 
 class PagesExtractor:
-    """Fetches each listed URL once per run and reads it as an article page."""
+    """Reads each listed URL as an article page; the crawl fetches a page once (one already
+    stored is not asked for again, so a daily run of a fixed list costs no request)."""
 
     kind = "pages"
 

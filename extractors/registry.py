@@ -43,6 +43,7 @@ _COMMON_KEYS = frozenset(
         "origin_class",
         "allowed_domains",
         "rate_limit",
+        "recheck_days",
         "enabled",
         "verified",
         "allow_private_network",
@@ -71,6 +72,11 @@ class SourceConfig:
     allowed_domains: tuple[str, ...] = ()
     rate_limit: float = 1.0
     """Seconds between two requests to the same host (robots.txt Crawl-delay may raise it)."""
+    recheck_days: float | None = None
+    """Article pages already stored are asked for again, conditionally, once this many days
+    have passed since they were last fetched. None: never (changes come through indexes that
+    carry modification dates, e.g. the WordPress API, or through `reprocess`). Meant for fixed
+    page lists and mirrors that edit pages in place without saying so."""
     enabled: bool = True
     verified: bool = False
     """Whether the kind options (selectors, feed URL) were checked against the live site."""
@@ -120,6 +126,11 @@ def _source_from_entry(entry: dict[str, Any], position: int) -> SourceConfig:
     except ValueError as exc:
         raise SourceConfigError(f"{label}: {exc}") from None
     domains = entry.get("allowed_domains") or [urlsplit(entry["base_url"]).hostname or ""]
+    recheck = entry.get("recheck_days")
+    if recheck is not None and (
+        isinstance(recheck, bool) or not isinstance(recheck, int | float) or recheck < 0
+    ):
+        raise SourceConfigError(f"{label}: recheck_days must be a number of days >= 0")
     return SourceConfig(
         id=entry["id"],
         name=entry["name"],
@@ -131,6 +142,7 @@ def _source_from_entry(entry: dict[str, Any], position: int) -> SourceConfig:
         owner=entry.get("owner", ""),
         allowed_domains=tuple(d.lower() for d in domains),
         rate_limit=float(entry.get("rate_limit", 1.0)),
+        recheck_days=None if recheck is None else float(recheck),
         enabled=bool(entry.get("enabled", True)),
         verified=bool(entry.get("verified", False)),
         allow_private_network=bool(entry.get("allow_private_network", False)),

@@ -9,9 +9,12 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
+
+import duckdb
 
 from extractors.base import Window, extractor_for
 from extractors.dates import implausible
@@ -27,6 +30,7 @@ from warehouse.fetch_state import (
     StateWrite,
     Validators,
     backfill_id,
+    due_for_recheck,
     load_checkpoint,
     load_validators,
     record_fetch,
@@ -68,6 +72,12 @@ class CrawlContext:
     def __post_init__(self) -> None:
         self.writes = db.WriteSession(self.db_path)
 
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The run's write connection, taken in turn with the other sources' threads."""
+        with _write_lock, self.writes.connection() as con:
+            yield con
+
 
 @dataclass
 class SourceResult:
@@ -75,8 +85,9 @@ class SourceResult:
 
     source_id: str
     requests: int = 0
-    unchanged_indexes: int = 0
-    """Index pages that answered 304 or with the same body as last time (not parsed again)."""
+    unchanged_documents: int = 0
+    """Index pages (and rechecked article pages) that answered 304 or with the same body as
+    last time (not parsed again)."""
     stats: LoadStats = field(default_factory=LoadStats)
 
 
@@ -132,7 +143,7 @@ def _collect(batch: Batch, transformed: Transformed, timer: StageTimer) -> None:
 def _load(ctx: CrawlContext, batch: Batch, retag: bool) -> LoadStats:
     if not len(batch) and batch.cursor is None and not batch.state_writes:
         return LoadStats()
-    with ctx.timer.stage("load"), _write_lock, ctx.writes.connection() as con:
+    with ctx.timer.stage("load"), ctx.connection() as con:
         return load_batch(
             con,
             batch,
@@ -178,14 +189,6 @@ class BatchPipeline:
         return _load(self.ctx, batch, self.retag)
 
 
-def flush(ctx: CrawlContext, batch: Batch, *, retag: bool = False) -> LoadStats:
-    """Transform and load one batch now, in one transaction on a short connection."""
-    pipeline = BatchPipeline(ctx, retag=retag)
-    stats = pipeline.push(batch)
-    stats.add(pipeline.drain())
-    return stats
-
-
 @dataclass
 class _Plan:
     """Where a source's crawl starts: the first requests, what is done, what is known."""
@@ -194,33 +197,47 @@ class _Plan:
     frontier: deque[FetchRequest]
     requested: set[str]
     known: set[str]
+    """Article URLs stored and not due for a recheck: never fetched again."""
     validators: dict[str, Validators]
     checkpoint_id: str | None
     pages: int = 0
     finished: bool = False
+    due: set[str] = field(default_factory=set)
+    """Stored article URLs due for a recheck (`recheck_days`): asked conditionally, like
+    indexes, and skipped unparsed when unchanged."""
+
+    def watched(self, request: FetchRequest) -> bool:
+        """Whether a daily run keeps validators for this request (indexes, rechecked pages)."""
+        return not self.window.is_backfill and (
+            request.role in INDEX_ROLES or request.url in self.due
+        )
 
 
 def _plan(ctx: CrawlContext, source: SourceConfig, window: Window) -> _Plan:
     """Daily runs resume from the cursor; backfills from their checkpoint, if any."""
     extractor = extractor_for(source.kind)
-    with _write_lock, db.writer(ctx.db_path) as con:
+    with ctx.connection() as con:
         known = known_article_urls(con, source.id)
         if not window.is_backfill:
             window = Window(cursor=daily_cursor(con, source.id))
+            due = set()
+            if source.recheck_days is not None:
+                due = due_for_recheck(con, source.id, source.recheck_days, datetime.now(UTC))
+            known -= due
             return _Plan(
                 window,
-                deque(extractor.start(source, window)),
+                deque(_not_stored(extractor.start(source, window), known)),
                 set(),
                 known,
                 load_validators(con, source.id),
                 None,
+                due=due,
             )
         checkpoint_id = backfill_id(source.id, window.since, window.until)
         checkpoint = load_checkpoint(con, checkpoint_id)
     if checkpoint is None:
-        return _Plan(
-            window, deque(extractor.start(source, window)), set(), known, {}, checkpoint_id
-        )
+        first = _not_stored(extractor.start(source, window), known)
+        return _Plan(window, deque(first), set(), known, {}, checkpoint_id)
     return _Plan(
         window,
         deque(checkpoint.frontier),
@@ -233,9 +250,21 @@ def _plan(ctx: CrawlContext, source: SourceConfig, window: Window) -> _Plan:
     )
 
 
-def _unchanged_index(plan: _Plan, raw: RawDocument) -> bool:
-    """A daily run's index page that the server or its hash says has not changed since."""
-    if plan.window.is_backfill or raw.request.role not in INDEX_ROLES or raw.error:
+def _not_stored(requests: Iterable[FetchRequest], known: set[str]) -> list[FetchRequest]:
+    """Drop requests for article pages already stored (by canonical URL), whether an index
+    proposed them or the source lists them itself (`pages`): an article is fetched once, and
+    later changes come through the indexes that carry modification dates, or `reprocess`."""
+    return [
+        r
+        for r in requests
+        if not (r.role == "article" and r.meta.get("original_url", r.url) in known)
+    ]
+
+
+def _unchanged(plan: _Plan, raw: RawDocument) -> bool:
+    """A daily run's index (or rechecked page) that the server or its hash says has not
+    changed since."""
+    if not plan.watched(raw.request) or raw.error:
         return False
     if raw.status == 304:
         return True
@@ -281,27 +310,22 @@ def crawl_source(
                 continue
             requested.add(request.url)
             stored = plan.validators.get(request.url)
-            conditional = (
-                stored.conditional_headers() if stored and request.role in INDEX_ROLES else None
-            )
+            conditional = stored.conditional_headers() if stored and plan.watched(request) else None
             with ctx.timer.stage("fetch"):
                 raw = fetcher.fetch(source, request, conditional)
             batch.raw_documents.extend(fetcher.take_side_documents(source.id))
             batch.raw_documents.append(raw)
             plan.pages += 1
-            if daily and request.role in INDEX_ROLES and raw.status in (200, 304) and not raw.error:
+            if plan.watched(request) and raw.status in (200, 304) and not raw.error:
                 deferred.writes.append(record_fetch(raw))
             if raw.error and request.role == "article":
                 deferred.failed = True
-            if _unchanged_index(plan, raw):
-                result.unchanged_indexes += 1
+            if _unchanged(plan, raw):
+                result.unchanged_documents += 1
                 parsed = ParseResult()
             else:
                 parsed = read_document(source, raw, batch, plan.window, ctx.timer)
-            for follow in parsed.follow:
-                canonical = follow.meta.get("original_url", follow.url)
-                if not (follow.role == "article" and canonical in plan.known):
-                    frontier.append(follow)
+            frontier.extend(_not_stored(parsed.follow, plan.known))
             if parsed.cursor and daily:
                 if any(f.role == "article" for f in parsed.follow):
                     deferred.cursor = max(deferred.cursor or "", parsed.cursor)

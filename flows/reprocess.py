@@ -9,6 +9,7 @@ version. Follow-up requests a parse proposes are ignored: nothing is fetched.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from pathlib import Path
 
@@ -19,9 +20,9 @@ from extractors.registry import SourceConfig, load_sources, select_sources
 from flows import runlock
 from flows.crawl import (
     BATCH_ARTICLES,
+    BatchPipeline,
     CrawlContext,
     SourceResult,
-    flush,
     read_document,
     summarise,
 )
@@ -32,25 +33,38 @@ from warehouse.raw import reprocessable_ids, stored_documents
 from warehouse.runs import RunSummary, finish_run, new_run_id, register_sources, start_run
 
 DOCUMENTS_PER_BATCH = 100
-"""Raw documents re-read per load transaction (bodies are held in memory meanwhile)."""
+"""Raw documents read from the warehouse at a time (their bodies are held in memory meanwhile)."""
 
 
 def reprocess_source(
     ctx: CrawlContext, source: SourceConfig, since: datetime | None
 ) -> SourceResult:
-    """Re-parse and reload every stored document of one source."""
+    """Re-parse and reload every stored document of one source.
+
+    Like a crawl, each batch is transformed on the worker processes while the one before it
+    loads and the next documents are read; a failure or Ctrl-C still loads what was read.
+    """
     result = SourceResult(source.id)
-    raw_ids = reprocessable_ids(ctx.db_path, source.id, since)
+    with ctx.connection() as con:
+        raw_ids = reprocessable_ids(con, source.id, since)
+    pipeline = BatchPipeline(ctx, retag=True)
+    batch = Batch(source.id)
     try:
         for start in range(0, len(raw_ids), DOCUMENTS_PER_BATCH):
-            batch = Batch(source.id)
-            chunk = raw_ids[start : start + DOCUMENTS_PER_BATCH]
-            for raw in stored_documents(ctx.db_path, chunk):
+            with ctx.connection() as con:
+                documents = stored_documents(con, raw_ids[start : start + DOCUMENTS_PER_BATCH])
+            for raw in documents:
+                result.stats.add(pipeline.poll())
                 read_document(source, raw, batch, Window(), ctx.timer)
                 if batch.article_count >= BATCH_ARTICLES:  # an API page alone holds 100
-                    result.stats.add(flush(ctx, batch, retag=True))
+                    result.stats.add(pipeline.push(batch))
                     batch = Batch(source.id)
-            result.stats.add(flush(ctx, batch, retag=True))
+        result.stats.add(pipeline.push(batch))
+        result.stats.add(pipeline.drain())
+    except BaseException:
+        with contextlib.suppress(Exception):
+            result.stats.add(pipeline.drain())
+        raise
     finally:
         ctx.writes.release()  # hand the warehouse back to readers now, not after the hold time
     return result

@@ -56,6 +56,13 @@ def test_rerun_changes_no_count_and_reports_nothing_new(
     assert cursor == "2026-02-03T14:31:09"
 
 
+def _a_month_passes(db_path: Path) -> None:
+    """Backdate what the crawl remembers (loads and rechecks) by 31 days."""
+    with db.writer(db_path) as con:
+        con.execute("UPDATE articles SET updated_at = updated_at - INTERVAL 31 DAY")
+        con.execute("UPDATE fetch_state SET last_fetched_at = last_fetched_at - INTERVAL 31 DAY")
+
+
 def test_changed_article_becomes_a_new_version_not_a_duplicate(
     db_path: Path, sample_archive, crawl, tmp_path: Path
 ) -> None:
@@ -65,6 +72,7 @@ def test_changed_article_becomes_a_new_version_not_a_duplicate(
     edited = tmp_path / "edited.warc.gz"
     body = original.body.replace(b"persisted beyond expectations", b"dragged on for years", 1)
     write_response(edited, url, 200, list(original.headers), body)
+    _a_month_passes(db_path)  # cngeo sets recheck_days = 30
     result = crawl(db_path, [edited], ["cngeo"])[0]
     assert (result.stats.new, result.stats.updated) == (0, 1)
     with db.connect(db_path, read_only=True) as con:
@@ -159,3 +167,23 @@ def test_crawl_task_body_runs_without_a_prefect_server(db_path: Path, sample_arc
     assert result.source_id == "cngeo"
     assert result.stats.new == 1
     assert result.stats.claims > 100
+
+
+def test_a_fixed_page_list_is_fetched_once_then_rechecked_when_due(
+    db_path: Path, sample_archive, crawl
+) -> None:
+    crawl(db_path, [sample_archive], ["cngeo"])
+    # The next day: the page is stored and not due, so the run asks for nothing at all.
+    [nothing] = crawl(db_path, [sample_archive], ["cngeo"])
+    assert nothing.requests == 0 and nothing.stats.unchanged == 0
+    # A month on it is due: fetched again (with robots.txt, a month old too), parsed, found
+    # unchanged, and its validators are kept for the next recheck.
+    _a_month_passes(db_path)
+    [first] = crawl(db_path, [sample_archive], ["cngeo"])
+    assert (first.requests, first.stats.unchanged, first.stats.updated) == (2, 1, 0)
+    # The recheck after that compares hashes: same body, so it is not even parsed.
+    _a_month_passes(db_path)
+    [second] = crawl(db_path, [sample_archive], ["cngeo"])
+    assert (second.requests, second.unchanged_documents, second.stats.unchanged) == (2, 1, 0)
+    with db.connect(db_path, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM article_versions").fetchall() == [(1,)]

@@ -44,7 +44,7 @@ def test_unchanged_feed_costs_one_request_and_304_means_nothing_new(
     second = crawl_once(warehouse_path, source)
     assert second.requests == 1  # the feed, answered 304 (robots.txt reused from the archive)
     assert mock_server.hits["/robots.txt"] == 1
-    assert second.unchanged_indexes == 1
+    assert second.unchanged_documents == 1
     assert (second.stats.new, second.stats.updated, second.stats.quarantined) == (0, 0, 0)
     assert mock_server.request_headers[-1][1]["if-none-match"] == '"v1"'
     assert _count(warehouse_path, "SELECT status FROM fetch_state") == 304
@@ -57,7 +57,7 @@ def test_feed_without_validators_is_not_parsed_when_its_hash_is_unchanged(
     source = loopback_source(mock_server, feed_url=mock_server.url("/feed/"))
     crawl_once(warehouse_path, source)
     again = crawl_once(warehouse_path, source)
-    assert again.unchanged_indexes == 1 and again.stats.unchanged == 0
+    assert again.unchanged_documents == 1 and again.stats.unchanged == 0
 
 
 def test_changed_feed_yields_new_and_updated_articles_only(
@@ -138,8 +138,8 @@ def test_article_that_failed_is_fetched_again_next_run(
     assert (first.stats.new, first.stats.quarantined) == (1, 1)
     assert _count(warehouse_path, "SELECT count(*) FROM fetch_state") == 0
     second = crawl_once(warehouse_path, source)
-    assert second.stats.new == 1 and second.unchanged_indexes == 0
+    assert second.stats.new == 1 and second.unchanged_documents == 0
     assert mock_server.hits["/list/202412/t20241220_899999.html"] == 1  # not fetched twice
     assert _count(warehouse_path, "SELECT daily_cursor FROM sources") == "2024-12-20T00:00:00"
     third = crawl_once(warehouse_path, source)
-    assert third.unchanged_indexes == 1 and third.requests == 1
+    assert third.unchanged_documents == 1 and third.requests == 1

@@ -50,6 +50,15 @@ def test_bad_origin_class_and_unknown_key() -> None:
         parse_sources(_toml({"extra": "rate = 3"}))
 
 
+@pytest.mark.parametrize("value", ["-1", '"weekly"', "true"])
+def test_recheck_days_must_be_a_number_of_days(value: str) -> None:
+    with pytest.raises(SourceConfigError, match=r"source #1 \(a\): recheck_days must be"):
+        parse_sources(_toml({"extra": f"recheck_days = {value}"}))
+    [source] = parse_sources(_toml({"extra": "recheck_days = 7"}))
+    assert source.recheck_days == 7.0
+    assert parse_sources(_toml({}))[0].recheck_days is None
+
+
 def test_unknown_source_id_on_the_command_line() -> None:
     with pytest.raises(SourceConfigError, match="unknown source id"):
         select_sources(SHIPPED, ["nope"])

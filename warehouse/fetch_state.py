@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import duckdb
 
@@ -44,6 +44,21 @@ def load_validators(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str,
         [source_id],
     ).fetchall()
     return {url: Validators(etag, modified, sha) for url, etag, modified, sha in rows}
+
+
+def due_for_recheck(
+    con: duckdb.DuckDBPyConnection, source_id: str, days: float, now: datetime
+) -> set[str]:
+    """Stored article URLs of a source not looked at for `days` days: since their last
+    recheck (fetch_state), or since they were last loaded if never rechecked."""
+    cutoff = now - timedelta(days=days)
+    rows = con.execute(
+        "SELECT a.url FROM articles a LEFT JOIN fetch_state f ON f.url = a.url "
+        "WHERE a.source_id = ? "
+        "AND greatest(a.updated_at, coalesce(f.last_fetched_at, a.updated_at)) <= ?",
+        [source_id, cutoff],
+    ).fetchall()
+    return {row[0] for row in rows}
 
 
 def record_fetch(raw: RawDocument) -> StateWrite:
