@@ -108,6 +108,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 def _stray_pinyin(text: str) -> bool:
     """A word with a pinyin tone mark that is a pinyin syllable (e.g. "Jùn" for 峻)."""
+    if text.isascii():  # no tone marks, composed or combining
+        return False
     for word in _WORD.findall(text):
         decomposed = unicodedata.normalize("NFD", word)
         if not _TONE_MARKS.intersection(decomposed):

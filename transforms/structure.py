@@ -159,7 +159,8 @@ def _drop_boilerplate(root: etree._Element, removed: list[Removal]) -> None:
             removed.append(Removal("block_comment", f"<!--{text}-->"))
         else:
             removed.append(Removal("html_comment", _squash(text)))
-        _drop_tree(comment)
+    if comments:  # each comment's tail stays, joined to the text before it
+        etree.strip_elements(root, etree.Comment, with_tail=False)
     dropped: set[etree._Element] = set()
     for name, rule in ELEMENT_RULES.items():
         for element in candidates[name]:
