@@ -28,6 +28,25 @@ class NotInArchive(httpx.TransportError):
 
 
 @dataclass(frozen=True)
+class ArchivedEntry:
+    """Where one recorded response is, with its status and headers but not its body."""
+
+    path: Path
+    offset: int
+    """Byte offset of the record in the (record-at-a-time gzipped) WARC file."""
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    recorded_at: str
+
+    def body(self) -> bytes:
+        """The decoded body, read from the file now."""
+        with open(self.path, "rb") as stream:
+            stream.seek(self.offset)
+            record = next(iter(ArchiveIterator(stream)))
+            return record.content_stream().read()
+
+
+@dataclass(frozen=True)
 class ArchivedResponse:
     """One recorded response: status, headers, decoded body and the time it was recorded."""
 
@@ -37,48 +56,62 @@ class ArchivedResponse:
     recorded_at: str
 
 
-def read_archive(path: Path | str) -> dict[str, ArchivedResponse]:
-    """Every `response` record of a WARC, by target URI (the last one wins)."""
-    responses: dict[str, ArchivedResponse] = {}
+def index_archive(path: Path | str) -> dict[str, ArchivedEntry]:
+    """Every `response` record of a WARC by target URI (the last one wins), bodies left on disk.
+
+    An archive of a large backfill decompresses to several times its size; keeping only this
+    index in memory is what lets replay, `warc_import` and the benchmarks run in constant memory.
+    """
+    path = Path(path)
+    entries: dict[str, ArchivedEntry] = {}
     with open(path, "rb") as stream:
-        for record in ArchiveIterator(stream):
+        records = ArchiveIterator(stream)
+        for record in records:
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             uri = record.rec_headers.get_header("WARC-Target-URI")
-            status = int(record.http_headers.get_statuscode() or 0)
-            headers = tuple(
-                (name, value)
-                for name, value in record.http_headers.headers
-                if name.lower() not in _TRANSFER_HEADERS
-            )
-            responses[uri] = ArchivedResponse(
-                status=status,
-                headers=headers,
-                body=record.content_stream().read(),
+            entries[uri] = ArchivedEntry(
+                path=path,
+                offset=records.get_record_offset(),
+                status=int(record.http_headers.get_statuscode() or 0),
+                headers=tuple(
+                    (name, value)
+                    for name, value in record.http_headers.headers
+                    if name.lower() not in _TRANSFER_HEADERS
+                ),
                 recorded_at=record.rec_headers.get_header("WARC-Date") or "",
             )
-    return responses
+    return entries
+
+
+def read_archive(path: Path | str) -> dict[str, ArchivedResponse]:
+    """Every `response` record of a WARC with its body, by target URI (small archives, tests)."""
+    return {
+        uri: ArchivedResponse(entry.status, entry.headers, entry.body(), entry.recorded_at)
+        for uri, entry in index_archive(path).items()
+    }
 
 
 class ReplayTransport(httpx.BaseTransport):
-    """An httpx transport that serves recorded responses from one or more WARC files."""
+    """An httpx transport that serves recorded responses from one or more WARC files, reading
+    each body from disk when it is asked for."""
 
     def __init__(self, paths: Iterable[Path | str]) -> None:
-        self.responses: dict[str, ArchivedResponse] = {}
+        self.entries: dict[str, ArchivedEntry] = {}
         for path in paths:
-            self.responses.update(read_archive(path))
+            self.entries.update(index_archive(path))
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        archived = self.responses.get(str(request.url))
-        if archived is None:
+        entry = self.entries.get(str(request.url))
+        if entry is None:
             raise NotInArchive(f"{request.url} is not in the replay archive", request=request)
         response = httpx.Response(
-            archived.status,
-            headers=list(archived.headers),
-            stream=httpx.ByteStream(archived.body),
+            entry.status,
+            headers=list(entry.headers),
+            stream=httpx.ByteStream(entry.body()),
             request=request,
         )
-        response.extensions["recorded_at"] = archived.recorded_at
+        response.extensions["recorded_at"] = entry.recorded_at
         return response
 
 

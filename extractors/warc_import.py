@@ -17,7 +17,7 @@ from pathlib import Path
 from extractors.article_page import parse_article_page
 from extractors.base import Window
 from extractors.registry import SourceConfig
-from extractors.replay import ReplayTransport, read_archive
+from extractors.replay import ReplayTransport, index_archive
 from transforms.model import FetchRequest, ParseResult, RawDocument
 
 
@@ -37,11 +37,11 @@ class WarcImportExtractor:
     def start(self, source: SourceConfig, window: Window) -> list[FetchRequest]:
         requests = []
         for path in _paths(source):
-            for url, response in read_archive(path).items():
-                content_type = dict((k.lower(), v) for k, v in response.headers).get(
+            for url, entry in index_archive(path).items():
+                content_type = dict((k.lower(), v) for k, v in entry.headers).get(
                     "content-type", ""
                 )
-                if response.status == 200 and "html" in content_type and source.allows(url):
+                if entry.status == 200 and "html" in content_type and source.allows(url):
                     requests.append(FetchRequest(source.id, url, "article", {"warc": str(path)}))
         return requests
 

@@ -12,6 +12,7 @@ from extractors.registry import parse_sources
 from extractors.replay import (
     RecordingTransport,
     ReplayTransport,
+    index_archive,
     read_archive,
     write_response,
 )
@@ -85,3 +86,21 @@ def test_sample_archive_serves_seed_003_mojibake_in_its_bytes(sample_archive: Pa
     recorded = read_archive(sample_archive)
     page = next(body for url, body in recorded.items() if "ustb" in url)
     assert "Chinaโs".encode() in page.body
+
+
+def test_replay_reads_bodies_from_disk_on_demand_and_the_last_record_wins(tmp_path: Path) -> None:
+    archive = tmp_path / "two.warc.gz"
+    write_response(archive, "https://example.org/a", 200, [("Content-Type", "text/html")], b"old")
+    write_response(archive, "https://example.org/b", 404, [], b"gone")
+    write_response(archive, "https://example.org/a", 200, [("Content-Type", "text/html")], b"new")
+    entries = index_archive(archive)
+    assert set(entries) == {"https://example.org/a", "https://example.org/b"}
+    assert (entries["https://example.org/a"].status, entries["https://example.org/b"].status) == (
+        200,
+        404,
+    )
+    assert entries["https://example.org/a"].body() == b"new"
+    assert entries["https://example.org/b"].body() == b"gone"
+    with httpx.Client(transport=ReplayTransport([archive])) as client:
+        assert client.get("https://example.org/a").content == b"new"
+        assert client.get("https://example.org/b").status_code == 404
