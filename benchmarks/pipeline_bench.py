@@ -82,6 +82,7 @@ def crawl(archive: Path, db_path: Path, run_id: str) -> dict[str, object]:
         "unchanged": stats.unchanged,
         "loaded_claims": stats.claims,
         "requests": _requests(fetcher, per_source),
+        "robots_fetches": dict(fetcher.robots_fetches),
         **_counts(db_path),
         "peak_rss_mib": peak_rss_mib(),
         "warehouse_mib": warehouse_mib(db_path),

@@ -202,6 +202,9 @@ class Fetcher:
         self._lock = threading.Lock()
         self.requests: Counter[str] = Counter()
         """HTTP requests sent, per source id (retries, redirects and robots.txt included)."""
+        self.robots_fetches: Counter[str] = Counter()
+        """robots.txt fetches per source id (part of `requests`): RFC 9309 lets a crawler reuse
+        robots.txt for 24 hours at most, so a daily run asks for it once per host."""
         self.reasons: Counter[str] = Counter()
         """Failures and retries per reason code (`retry/http_429`, `timeout`…), for the summary."""
         self._robots: dict[str, RobotsRules] = {}
@@ -445,6 +448,8 @@ class Fetcher:
             status, body = self._known_robots[request.url]
             return robots_rules(status, body, reachable=True)
         policy = FetchPolicy.for_source(source, self.policy)
+        with self._lock:
+            self.robots_fetches[source.id] += 1
         try:
             answer = self._follow(source, request.url, policy, {}, False)
         except FetchFailed as failure:

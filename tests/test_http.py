@@ -131,6 +131,7 @@ def test_robots_disallow_and_robots_fetched_once_and_archived(mock_server: MockS
     side = fetcher.take_side_documents(source.id)
     assert [d.request.role for d in side] == ["robots"]
     assert fetcher.requests[source.id] == 2  # robots.txt + /public: counted honestly
+    assert fetcher.robots_fetches[source.id] == 1
 
 
 def test_robots_5xx_disallows_everything(mock_server: MockServer) -> None:
