@@ -27,7 +27,7 @@ from transforms.attribution import (
 )
 from transforms.casefold import fold
 from transforms.claim_types import OPINION_TYPES, claim_type, is_claim
-from transforms.entities import Gazetteer, default_gazetteer
+from transforms.entities import Gazetteer, Mention, default_gazetteer
 from transforms.hedging import HedgeDetector, default_detector
 from transforms.model import ArticleRecord, Claim, SourceProfile, stable_id
 from transforms.provenance import (
@@ -50,6 +50,10 @@ TAGGER_VERSION = "claims-1"
 """Bump when tagging rules change in a way that changes stored claims."""
 
 _RESEARCH_CLASSES = frozenset({"state_affiliated_research"})
+
+
+_Sentence = tuple[str, str | None, list[Mention]]
+"""A sentence, its `casefold.fold` and its gazetteer mentions."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,19 @@ def extract_claims(
     """Split an article into claims with provenance and verification status."""
     gazetteer = gazetteer or default_gazetteer()
     hedges = hedges or default_detector()
-    doc = document_provenance(article, source, gazetteer)
+    # Split and scan every paragraph first: the document's provenance needs its entity counts,
+    # which the sentence scans give without a second scan of the article.
+    scanned: list[tuple[str, str, list[_Sentence]]] = []
+    known_entity_ids: dict[str, list[str]] = {}
+    for heading, role, paragraph in _blocks(article, source):
+        sentences = split_sentences(paragraph)
+        folds = [fold(sentence) for sentence in sentences]  # lower-cased once for every detector
+        mentions = [gazetteer.find(s, lowered=f) for s, f in zip(sentences, folds, strict=True)]
+        ids = gazetteer.joined_entity_ids(sentences, folds, mentions)
+        if ids is not None:
+            known_entity_ids[" ".join(sentences)] = ids
+        scanned.append((heading, role, list(zip(sentences, folds, mentions, strict=True))))
+    doc = document_provenance(article, source, gazetteer, known_entity_ids)
     context = AttributionContext()
     claims: list[Claim] = []
     edges: list[ProvenanceEdge] = []
@@ -172,10 +188,8 @@ def extract_claims(
     occurrences: dict[str, int] = {}
     # Claims of one article with the same asserter, relays and origin share one chain shape.
     chains: dict[tuple, tuple[ProvenanceEdge, ...]] = {}
-    for heading, role, paragraph in _blocks(article, source):
-        for sentence in split_sentences(paragraph):
-            folded = fold(sentence)  # lower-cased once for every detector
-            mentions = gazetteer.find(sentence, lowered=folded)
+    for heading, role, paragraph_sentences in scanned:
+        for sentence, folded, mentions in paragraph_sentences:
             if not is_claim(sentence, role, folded=folded):
                 tagged.append(TaggedSentence(sentence, heading, role, False))
                 context.update(mentions, gazetteer)

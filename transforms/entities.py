@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -31,9 +33,8 @@ class Entity:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Mention:
-    """Where an entity is named in a sentence."""
+class Mention(NamedTuple):
+    """Where an entity is named in a sentence (a tuple: one is built per mention found)."""
 
     entity_id: str
     start: int
@@ -61,6 +62,7 @@ class Gazetteer:
                 exact[f"({symbol})"] = entity.entity_id
         self._folded = folded
         self._exact = exact
+        self._straddles = _straddles((*folded, *exact))
         self._folded_re = _alternation(folded, flags=0)
         self._folded_re_slow = _alternation(folded, flags=re.IGNORECASE)
         self._exact_re = _alternation(exact, flags=0, first_char_skip=True)
@@ -95,6 +97,57 @@ class Gazetteer:
             kept.append(mention)
         return kept
 
+    def joined_entity_ids(
+        self,
+        sentences: Sequence[str],
+        folded: Sequence[str | None],
+        mentions: Sequence[list[Mention]],
+    ) -> list[str] | None:
+        """The entity ids, in order, of `find(" ".join(sentences))`, read off the `mentions`
+        already found in each sentence (`folded` are their `casefold.fold`s), so that a document
+        scan can reuse the sentence scans of its paragraphs; None when that is not certain.
+
+        Joining with spaces changes no match inside a sentence (a space bounds a name like the
+        ends of the text do, and lower-cases alone), so the joined text can only differ by a
+        name that straddles two sentences: one with a space where a boundary is, its part before
+        the space ending the sentence before. Those few are checked here; a sentence whose
+        lower-casing is missing or changes its length (where `find` takes its slow path) gives
+        None too.
+        """
+        lowered = []
+        for sentence, low in zip(sentences, folded, strict=True):
+            if low is None or len(low) != len(sentence):
+                return None
+            lowered.append(low)
+        if len(sentences) > 1:
+            if self._straddles is None:
+                return None
+            texts = (" ".join(lowered), " ".join(sentences))
+            boundary = -1  # index of the space after each sentence but the last
+            for sentence in sentences[:-1]:
+                boundary += len(sentence) + 1
+                for text in texts:
+                    for head, tail in self._straddles.get(text[boundary - 1], ()):
+                        if text.endswith(head, 0, boundary) and text.startswith(tail, boundary + 1):
+                            return None
+        return [mention.entity_id for found in mentions for mention in found]
+
+    def document_entity_ids(self, text: str, known: Mapping[str, Sequence[str]]) -> list[str]:
+        """The entity ids, in order, of `find(text)`, scanning `text` line by line and taking a
+        line's ids from `known` (line -> ids, from `joined_entity_ids`) when it is there.
+
+        A line break bounds a name like the ends of the text do and no key holds one, so the
+        lines can be scanned apart; a text whose lower-casing changes its length (where `find`
+        takes its slow path on the whole text) is scanned whole.
+        """
+        if not known or self._straddles is None or len(text.lower()) != len(text):
+            return [mention.entity_id for mention in self.find(text)]
+        ids: list[str] = []
+        for line in text.split("\n"):
+            found = known.get(line)
+            ids += found if found is not None else [m.entity_id for m in self.find(line)]
+        return ids
+
     def entity_ids(self, text: str) -> tuple[str, ...]:
         """Distinct entity ids mentioned in `text`, first mention first."""
         return tuple(dict.fromkeys(m.entity_id for m in self.find(text)))
@@ -106,6 +159,20 @@ class Gazetteer:
         if entity_id is None and key.lower().startswith("the "):
             entity_id = self._folded.get(key[4:].lower())
         return self.entities.get(entity_id) if entity_id else None
+
+
+def _straddles(keys: Sequence[str]) -> dict[str, list[tuple[str, str]]] | None:
+    """For each key with a space, every (part before, part after) split at one of its spaces,
+    by the last character before the space; None when a key starts with a space (it could begin
+    at any boundary) or holds a line break (documents are scanned line by line)."""
+    table: dict[str, list[tuple[str, str]]] = {}
+    for key in keys:
+        if key[:1].isspace() or "\n" in key:
+            return None
+        for at, char in enumerate(key):
+            if char == " ":
+                table.setdefault(key[at - 1], []).append((key[:at], key[at + 1 :]))
+    return table
 
 
 def _is_acronym(alias: str) -> bool:

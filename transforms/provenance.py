@@ -16,6 +16,7 @@ Evidence used, all from the structured article:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -135,12 +136,15 @@ def origin_links(structure: StructuredText, article_url: str) -> dict[str, str]:
     return found
 
 
-def _dominant_soe(article: ArticleRecord, gazetteer: Gazetteer) -> str | None:
-    """The SOE named most often in the article (the likely releaser), if any."""
+def _dominant_soe(
+    article: ArticleRecord, gazetteer: Gazetteer, known: Mapping[str, Sequence[str]]
+) -> str | None:
+    """The SOE named most often in the article (the likely releaser), if any. `known` maps
+    paragraphs already scanned to their entity ids (see `document_provenance`)."""
     counts: dict[str, int] = {}
     text = "\n".join((*article.structure.highlights, article.structure.body_text))
-    for mention in gazetteer.find(text):
-        entity = gazetteer.entities[mention.entity_id]
+    for entity_id in gazetteer.document_entity_ids(text, known):
+        entity = gazetteer.entities[entity_id]
         if entity.type == "soe":
             top = entity.parent if entity.parent in gazetteer.entities else entity.entity_id
             counts[top] = counts.get(top, 0) + 1
@@ -148,9 +152,16 @@ def _dominant_soe(article: ArticleRecord, gazetteer: Gazetteer) -> str | None:
 
 
 def document_provenance(
-    article: ArticleRecord, source: SourceProfile, gazetteer: Gazetteer
+    article: ArticleRecord,
+    source: SourceProfile,
+    gazetteer: Gazetteer,
+    known_entity_ids: Mapping[str, Sequence[str]] | None = None,
 ) -> DocumentProvenance:
-    """Read disclaimers, links, mirror headers and citations into a `DocumentProvenance`."""
+    """Read disclaimers, links, mirror headers and citations into a `DocumentProvenance`.
+
+    `known_entity_ids` maps paragraphs the caller has already scanned to their entity ids in
+    order (`Gazetteer.joined_entity_ids`): the claim tagger scans every sentence anyway, and
+    reusing those scans spares a second one over the whole article."""
     structure = article.structure
     publisher = agent_for(source.name, gazetteer, kind="outlet")
     if publisher.origin_class is None:
@@ -167,7 +178,7 @@ def document_provenance(
     origin_class: str | None = None
     state = _STATE_DISCLAIMER.search(disclaimer)
     if state:
-        soe = _dominant_soe(article, gazetteer)
+        soe = _dominant_soe(article, gazetteer, known_entity_ids or {})
         if soe is not None and re.search(r"state-owned|released by", disclaimer, re.I):
             origin = agent_for(gazetteer.entities[soe].name, gazetteer)
             origin_class = "soe_corporate"
