@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -96,13 +95,21 @@ def _open_quote(paragraph: str) -> str:
     """
     double = paragraph.rfind("“") if paragraph.count("“") > paragraph.count("”") else -1
     single = paragraph.rfind("‘")
-    if single >= 0:
-        tail = paragraph[single:] + " "
-        if any(c == "’" and not tail[i + 1].isalpha() for i, c in enumerate(tail[:-1])):
-            single = -1
+    if single >= 0 and _closes_single_quote(paragraph + " ", single):
+        single = -1
     if single > double:
         return "single"
     return "double" if double >= 0 else "none"
+
+
+def _closes_single_quote(text: str, start: int) -> bool:
+    """Whether a ’ after `start` in `text` is followed by a non-letter (a closing quote)."""
+    index = text.find("’", start)
+    while index >= 0:
+        if not text[index + 1].isalpha():
+            return True
+        index = text.find("’", index + 1)
+    return False
 
 
 _CONTRACTIONS = frozenset({"s", "t", "re", "ve", "ll", "d", "m"})
@@ -124,17 +131,28 @@ parenthetical (em dash: "the plant—which"), while content words make compounds
 
 def _sentence_start(paragraph: str) -> int:
     """Where the last sentence of `paragraph` starts (after ". ", "? ", "! " or at 0)."""
-    return max(paragraph.rfind(mark) for mark in (". ", "? ", "! ", ".” ", "?” ")) + 1
+    rfind = paragraph.rfind
+    return max(rfind(". "), rfind("? "), rfind("! "), rfind(".” "), rfind("?” ")) + 1
 
 
-_CLOSED_UP_PLACEHOLDER = re.compile(f"[^\\W_]{PLACEHOLDER}[^\\W_]")
-"""A still-undecided character between two letters or digits (a closed-up dash, perhaps)."""
+def _has_closed_up_placeholder(text: str) -> bool:
+    """A still-undecided character between two letters or digits (a closed-up dash, perhaps).
+
+    Found by jumping between placeholders: a regex for it has no literal to search for and is
+    tried at every position.
+    """
+    index = text.find(PLACEHOLDER, 1)
+    while 0 < index < len(text) - 1:
+        if text[index - 1].isalnum() and text[index + 1].isalnum():
+            return True
+        index = text.find(PLACEHOLDER, index + 1)
+    return False
 
 
 def _sentence_end(text: str) -> int:
     """Where the first sentence of `text` ends (its length if it does not)."""
-    ends = [text.find(mark) for mark in (". ", "? ", "! ", "\n")]
-    return min((end for end in ends if end >= 0), default=len(text))
+    ends = [end for end in map(text.find, (". ", "? ", "! ", "\n")) if end >= 0]
+    return min(ends) if ends else len(text)
 
 
 def features(left: str, right: str) -> list[str]:
@@ -149,16 +167,22 @@ def features(left: str, right: str) -> list[str]:
     open_quote = _open_quote(paragraph)
     token_left = paragraph[max(paragraph.rfind(" "), paragraph.rfind("\u00a0")) + 1 :]
     token_right = right.split(None, 1)[0] if right and not right[0].isspace() else ""
-    chain = any(dash in token_left for dash in _DASHES) or any(
-        char == PLACEHOLDER and index + 1 < len(token_right) and token_right[index + 1].isalnum()
-        for index, char in enumerate(token_right)
+    chain = any(dash in token_left for dash in _DASHES) or (
+        PLACEHOLDER in token_right
+        and any(
+            char == PLACEHOLDER
+            and index + 1 < len(token_right)
+            and token_right[index + 1].isalnum()
+            for index, char in enumerate(token_right)
+        )
     )
-    shape = f"{_kind(l1)}{_kind(r1)}"
+    lkind, rkind = _kind(l1), _kind(r1)
+    shape = lkind + rkind
     sentence = paragraph[_sentence_start(paragraph) :]
     parenthetical = "open" if sentence.count("—") % 2 else "shut"
     after_word = right[len(word_after) : len(word_after) + 1]
     ahead = right[: _sentence_end(right)]
-    paired = _CLOSED_UP_PLACEHOLDER.search(ahead) is not None
+    paired = _has_closed_up_placeholder(ahead)
     contraction = word_after.lower() in _CONTRACTIONS and not after_word.isalpha()
     return [
         "bias",
@@ -172,8 +196,8 @@ def features(left: str, right: str) -> list[str]:
         f"l1={l1}",
         f"r1={r1}",
         f"l1r1={l1}{r1}",
-        f"lkind={_kind(l1)}",
-        f"rkind={_kind(r1)}",
+        f"lkind={lkind}",
+        f"rkind={rkind}",
         f"rwlen={min(len(word_after), 3)}",
         f"l2={l2}{l1}",
         f"r2={r1}{r2}",
@@ -242,7 +266,8 @@ class QuoteModel:
 
         Each label's score is its weights summed in feature order, as a per-label loop would
         add them (a row's 0.0 for a label without that feature leaves the sum unchanged), by
-        `sum` over the rows' columns: the additions run in C.
+        `sum` over the rows' columns: the additions run in C. (From Python 3.12 `sum` rounds
+        more carefully, which may move a score in its last bit, as it may the softmax total.)
         """
         rows = [row for row in map(self._rows.get, feats) if row is not None]
         totals = [sum(column, 0.0) for column in zip(*rows, strict=True)]

@@ -213,34 +213,35 @@ def _drop_tree(element: etree._Element) -> None:
 
 def _walk(element: etree._Element, out: list[_Block], links: _OutboundLinks) -> None:
     """Emit the blocks under `element` in reading order; containers of blocks are descended."""
-    if element.text and element.text.strip():
-        out.append(_Block("para", _squash(element.text)))
+    text = element.text
+    if text and not text.isspace():
+        out.append(_Block("para", _squash(text)))
     for child in element:
-        tag = child.tag if isinstance(child.tag, str) else ""
+        tag = child.tag
         if tag in _HEADING_TAGS:
-            out.append(_leaf(child, "heading", links))
+            out.append(_Block("heading", _squash(_text_of(child)), links.of(child)))
         elif tag == "p":
-            out.append(_leaf(child, "heading" if _bold_only(child) else "para", links))
+            kind = "heading" if _bold_only(child) else "para"
+            out.append(_Block(kind, _squash(_text_of(child)), links.of(child)))
         elif tag == "li":
             nested = [c for c in child if c.tag in ("ul", "ol")]
             for sub in nested:
                 child.remove(sub)
-            out.append(_leaf(child, "item", links))
+            out.append(_Block("item", _squash(_text_of(child)), links.of(child)))
             for sub in nested:
                 _walk(sub, out, links)
         elif tag == "tr":
             cells = [_squash(_text_of(cell)) for cell in child if cell.tag in ("td", "th")]
             out.append(_Block("row", _squash(" | ".join(cells)), links.of(child)))
-        elif tag and next(child.iterdescendants(*_BLOCKISH), None) is not None:
+        elif not isinstance(tag, str):
+            pass  # a processing instruction or entity: no block of its own
+        elif next(child.iterdescendants(*_BLOCKISH), None) is not None:
             _walk(child, out, links)
-        elif tag:
-            out.append(_leaf(child, "para", links))
-        if child.tail and child.tail.strip():
-            out.append(_Block("para", _squash(child.tail)))
-
-
-def _leaf(element: etree._Element, kind: str, links: _OutboundLinks) -> _Block:
-    return _Block(kind, _squash(_text_of(element)), links.of(element))
+        else:
+            out.append(_Block("para", _squash(_text_of(child)), links.of(child)))
+        tail = child.tail
+        if tail and not tail.isspace():
+            out.append(_Block("para", _squash(tail)))
 
 
 def _bold_only(paragraph: etree._Element) -> bool:
@@ -259,11 +260,14 @@ class _OutboundLinks:
     def __init__(self, root: etree._Element, base_url: str):
         self.base_url = base_url
         self.own_host = urlsplit(base_url).hostname or ""
-        # The elements with an anchor inside: most blocks have none and skip the search.
-        self.holders = {node for anchor in root.iter("a") for node in anchor.iterancestors()}
+        # The anchors and the elements with one inside: most blocks are neither and skip
+        # the search.
+        self.holders = {
+            node for anchor in root.iter("a") for node in (anchor, *anchor.iterancestors())
+        }
 
     def of(self, element: etree._Element) -> tuple[Link, ...]:
-        if element not in self.holders and element.tag != "a":
+        if element not in self.holders:
             return ()
         found = []
         for anchor in element.iter("a"):
