@@ -22,7 +22,8 @@ _SPEECH_VERBS = (
     r"claimed|made a statement|commented|remarked|insisted|explained"
 )
 _ADVERB = r"(?:(?:also|further|once again|again|officially|repeatedly|publicly|\w+ly)\s+)?"
-_SPEECH_AFTER = re.compile(rf"^\s*,?\s*{_ADVERB}(?:{_SPEECH_VERBS})\b", re.IGNORECASE)
+_SPEECH_AFTER = re.compile(rf"\s*,?\s*{_ADVERB}(?:{_SPEECH_VERBS})\b", re.IGNORECASE)
+"""Matched at a mention's end (`match(sentence, end)`: anchored there, no copy of the rest)."""
 _PRONOUN_SPEECH = re.compile(
     rf"^(?P<subject>He|She|They|The company|The group|The firm|The ministry)\s+{_ADVERB}"
     rf"(?:{_SPEECH_VERBS})\b"
@@ -151,7 +152,7 @@ def _speaker_at(sentence: str, mentions: list[Mention], gazetteer: Gazetteer) ->
         entity = gazetteer.entities[mention.entity_id]
         if entity.type in ("place", "mineral"):
             continue
-        if _SPEECH_AFTER.match(sentence[mention.end :]):
+        if _SPEECH_AFTER.match(sentence, mention.end):
             return mention
     return None
 

@@ -164,7 +164,7 @@ def claim_type(
     interpretive = (
         _INTERPRETIVE.search(main, folded if main is sentence else fold(main)) is not None
     )
-    if _quantity(sentence, folded) and not interpretive:
+    if not interpretive and _quantity(sentence, folded):
         event = _EVENT.search(sentence, folded) and _date(sentence, folded)
         return EVENT if event else STATISTIC
     if interpretive or (hedged and role not in (ANALYSIS, OUTLOOK)):

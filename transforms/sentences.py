@@ -128,7 +128,8 @@ _SENTENCE_STARTERS = frozenset(
     )
 )
 
-_BULLET = re.compile(r"^\s*(?:[-•*▪●◦])\s+")
+_BULLET_CHARS = "-•*▪●◦"
+_BULLET = re.compile(rf"^\s*(?:[{_BULLET_CHARS}])\s+")
 _LIST_NUMBER_ONLY = re.compile(r"^\s*(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]|\(\d{1,2}\))\s*$")
 _ENDS_WITH_COMPANY_ABBREV = re.compile(r"\b(?:Co|Corp|Inc|No|Nos|St|Dr|Mr|Ms|Mrs)\.\s*$")
 _STARTS_AS_CONTINUATION = re.compile(r"^(?:Ltd|Limited|Inc|LLC|Corp|Corporation|Group|\d)")
@@ -204,7 +205,8 @@ def _apply_guards(pieces: list[str]) -> list[str]:
             out[-1] = f"{out[-1]} {piece}"
             continue
         out.append(piece)
-    return [_BULLET.sub("", piece) for piece in out]
+    # A kept piece starts with no space, so only one starting with a bullet can lose one.
+    return [_BULLET.sub("", piece) if piece[0] in _BULLET_CHARS else piece for piece in out]
 
 
 def split_sentences(paragraph: str) -> list[str]:
