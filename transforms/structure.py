@@ -84,6 +84,9 @@ class _Block(NamedTuple):
 
 
 def _squash(text: str) -> str:
+    """`text` with every whitespace run made one space and none at either end."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # already so: ' ' is the only whitespace character that is printable
     return " ".join(text.split())
 
 
@@ -93,8 +96,17 @@ _PARSER = etree.HTMLParser()
 """lxml's HTML parser without `lxml.html`'s element classes: that per-node class lookup is a
 Python call for every element touched, and nothing here needs the `HtmlElement` methods."""
 
-_text_of = functools.partial(etree.tostring, method="text", encoding="unicode", with_tail=False)
-"""An element's text content (its XPath string value), the fastest way lxml offers."""
+_serialised_text = functools.partial(
+    etree.tostring, method="text", encoding="unicode", with_tail=False
+)
+
+
+def _text_of(element: etree._Element) -> str:
+    """An element's text content (its XPath string value), the fastest ways lxml offers: a
+    childless element's own text, else the text serialiser."""
+    if len(element):
+        return _serialised_text(element)
+    return element.text or ""
 
 
 def structure_html(html: str, *, base_url: str = "") -> StructuredText:
@@ -338,6 +350,7 @@ def _assemble(blocks: list[_Block], removed: list[Removal]) -> StructuredText:
     pending_label: str | None = None
 
     for block in blocks:
+        kind = block.kind
         text = _cut_inline(block.text, removed)
         if not text:
             continue
@@ -351,11 +364,11 @@ def _assemble(blocks: list[_Block], removed: list[Removal]) -> StructuredText:
             removed.append(Removal("table_of_contents", text))
             continue
         in_toc = False
-        at_top = not sections and not heading and not paragraphs and not highlights
         if pending_label:
             header[pending_label] = text
             pending_label = None
             continue
+        at_top = not sections and not heading and not paragraphs and not highlights
         label = first_match(HEADER_LABELS, text) if at_top else None
         if label:
             value = HEADER_LABELS[label].match(text).group(1).strip()
@@ -364,14 +377,14 @@ def _assemble(blocks: list[_Block], removed: list[Removal]) -> StructuredText:
             else:
                 pending_label = label
             continue
-        if block.kind in ("heading", "para") and HIGHLIGHTS.match(text):
+        if kind in ("heading", "para") and HIGHLIGHTS.match(text):
             in_highlights = True
             continue
-        if in_highlights and block.kind == "item":
+        if in_highlights and kind == "item":
             highlights.append(text)
         elif DISCLAIMER.match(text):
             disclaimers.append(text)
-        elif block.kind == "heading":
+        elif kind == "heading":
             if heading or paragraphs:
                 sections.append(Section(heading, tuple(paragraphs)))
             heading, paragraphs = text, []
@@ -379,8 +392,9 @@ def _assemble(blocks: list[_Block], removed: list[Removal]) -> StructuredText:
                 debris.append(text)
         else:
             paragraphs.append(text)
-        in_highlights = in_highlights and block.kind == "item"
-        links.update(((link.url, link.text), link) for link in block.links)
+        in_highlights = in_highlights and kind == "item"
+        if block.links:
+            links.update(((link.url, link.text), link) for link in block.links)
 
     if heading or paragraphs:
         sections.append(Section(heading, tuple(paragraphs)))
