@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from transforms import claim_types
 from transforms.casefold import TRAPS, FoldedPattern, fold, foldable, prefilter
+from transforms.hedging import default_detector
 
 
 def _traps_of_this_interpreter() -> set[int]:
@@ -101,3 +102,16 @@ def test_prefiltered_patterns_match_like_ignorecase(text: str) -> None:
         expected = pattern.insensitive.search(text)
         got = pattern.search(text, fold(text))
         assert (got and got.span()) == (expected and expected.span()), pattern.folded.pattern
+
+
+_DETECTOR = default_detector()
+_CUE_WORDS = sorted(
+    set(_DETECTOR._needles)
+    | {"if", "iff", "shift", "May 14", "maybe", "likely-", "Should the deal be approved", "ſeem"}
+)
+
+
+@given(st.lists(st.sampled_from([*_CUE_WORDS, "the", ",", "x"]), max_size=8).map(" ".join))
+def test_prefiltered_hedge_cues_are_the_case_insensitive_ones(text: str) -> None:
+    expected = tuple(dict.fromkeys(m.group(0).lower() for m in _DETECTOR._regex.finditer(text)))
+    assert _DETECTOR.detect(text).cues == expected

@@ -80,10 +80,16 @@ _MAX_NEEDLES = 16
 _MIN_NEEDLE = 3
 
 
-def prefilter(source: str, flags: int = 0) -> tuple[str, ...] | None:
+def prefilter(
+    source: str,
+    flags: int = 0,
+    *,
+    max_needles: int = _MAX_NEEDLES,
+    min_needle: int = _MIN_NEEDLE,
+) -> tuple[str, ...] | None:
     """Literals one of which every match of the pattern contains, when they are few and long
-    enough to be a cheaper test than the scan itself (measured: up to 16 of 3+ characters
-    other than spaces);
+    enough to be a cheaper test than the scan itself (measured for a claim-type pattern: up to
+    16 of 3+ characters other than spaces; a costlier scan affords more and shorter ones);
     else None. A pattern anchored at the start is tried at one position only: no prefilter."""
     parsed = sre_parse.parse(source, flags)
     if len(parsed) and parsed[0] == (sre.AT, sre.AT_BEGINNING):
@@ -92,7 +98,7 @@ def prefilter(source: str, flags: int = 0) -> tuple[str, ...] | None:
     if found is None:
         return None
     needles = tuple(sorted(n for n in found if not any(m != n and m in n for m in found)))
-    if len(needles) > _MAX_NEEDLES or min(map(_rarity, needles)) < _MIN_NEEDLE:
+    if len(needles) > max_needles or min(map(_rarity, needles)) < min_needle:
         return None
     return needles
 

