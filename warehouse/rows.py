@@ -254,8 +254,11 @@ class TaggedRows:
         )
 
     def only(self, items: Iterable[int]) -> TaggedRows:
-        """The rows of the given items only."""
-        keep = pa.array(sorted(set(items)), pa.int32())
+        """The rows of the given items only (these very tables when that is all of them)."""
+        wanted = set(items)
+        if wanted.issuperset(self.articles["item"].to_pylist()):
+            return self
+        keep = pa.array(sorted(wanted), pa.int32())
         return TaggedRows(
             **{
                 f.name: getattr(self, f.name).filter(
