@@ -125,13 +125,10 @@ def structure_html(html: str, *, base_url: str = "") -> StructuredText:
 
 
 def _fragment_root(html: str) -> etree._Element:
-    """`lxml.html.fragment_fromstring(html, create_parent="div")` with plain elements."""
-    pieces = lxml.html.fragments_fromstring(html, parser=_PARSER)
-    root = etree.Element("div")
-    if pieces and isinstance(pieces[0], str):
-        root.text = pieces.pop(0)
-    root.extend(pieces)
-    return root
+    """The fragment's parent: the body of a document wrapped around it, as
+    `lxml.html.fragment_fromstring(html, create_parent=True)` parses it (that function then
+    moves the body's children into a new element, which the walk does not need)."""
+    return etree.fromstring(f"<html><body>{html}</body></html>", _PARSER).find("body")
 
 
 def _article_root(document: etree._Element) -> etree._Element:
