@@ -2,8 +2,12 @@
 claimtrail's fetch."""
 
 from tests.seed_articles import seed_article, seed_source
+from transforms.casefold import fold
 from transforms.claims import ClaimSet, extract_claims
+from transforms.entities import default_gazetteer
 from transforms.model import Claim
+from transforms.provenance import document_provenance
+from transforms.sentences import split_sentences
 
 
 def tagged(index: int) -> ClaimSet:
@@ -110,3 +114,24 @@ def test_roots_are_the_original_asserters() -> None:
     names = {f"agent:{a.agent_id}": a.name for a in claim_set.agents}
     readout = claim_starting(claim_set, "According to the official readout")
     assert names[claim_set.roots[readout.claim_id]] == "China Minmetals"
+
+
+def test_the_dominant_soe_from_reused_sentence_scans_is_the_one_from_a_full_scan() -> None:
+    gazetteer = default_gazetteer()
+    found_by_soe = 0
+    for index in range(5):
+        article, source = seed_article(index), seed_source(index)
+        known: dict[str, list[str]] = {}
+        sections = article.structure.sections
+        paragraphs = [p for section in sections for p in section.paragraphs]
+        for paragraph in (*article.structure.highlights, *paragraphs):
+            sentences = split_sentences(paragraph)
+            folds = [fold(sentence) for sentence in sentences]
+            mentions = [gazetteer.find(s, lowered=f) for s, f in zip(sentences, folds, strict=True)]
+            ids = gazetteer.joined_entity_ids(sentences, folds, mentions)
+            if ids is not None:
+                known[" ".join(sentences)] = ids
+        reused = document_provenance(article, source, gazetteer, lambda known=known: known)
+        assert reused == document_provenance(article, source, gazetteer)
+        found_by_soe += reused.origin_class == "soe_corporate" and bool(known)
+    assert found_by_soe, "some seed's releaser is its dominant SOE, read from reused scans"

@@ -204,11 +204,13 @@ def attribute_sentence(
         if subject.split()[0] not in _NOT_A_SUBJECT:
             name, entity_id = _canonical(subject, gazetteer)
             return SentenceAttribution(name, "speech verb", True, relays, entity_id)
-    for pattern, cue, needs in (
-        (_SUGGESTED_BY, "as suggested by", _SUGGESTED_BY_NEEDS),
-        (_REPORTS_THAT, "reports that", _REPORTS_THAT_NEEDS),
+    for pattern, cue, common, needs in (
+        (_SUGGESTED_BY, "as suggested by", "ed by", _SUGGESTED_BY_NEEDS),
+        (_REPORTS_THAT, "reports that", " that", _REPORTS_THAT_NEEDS),
     ):
-        found = pattern.search(sentence) if any(n in sentence for n in needs) else None
+        # `common` is in every needle: one test spares the others in most sentences.
+        gated = common in sentence and any(needle in sentence for needle in needs)
+        found = pattern.search(sentence) if gated else None
         if found:
             name, entity_id = _canonical(found.group("who"), gazetteer)
             return SentenceAttribution(name, cue, False, relays, entity_id)

@@ -52,8 +52,9 @@ TAGGER_VERSION = "claims-1"
 _RESEARCH_CLASSES = frozenset({"state_affiliated_research"})
 
 
-_Sentence = tuple[str, str | None, list[Mention]]
-"""A sentence, its `casefold.fold` and its gazetteer mentions."""
+_Paragraph = tuple[str, str, list[str], list[str | None], list[list[Mention]]]
+"""A paragraph's heading and role, its sentences, their `casefold.fold`s and their gazetteer
+mentions."""
 
 
 @dataclass(frozen=True)
@@ -167,16 +168,23 @@ def extract_claims(
     hedges = hedges or default_detector()
     # Split and scan every paragraph first: the document's provenance needs its entity counts,
     # which the sentence scans give without a second scan of the article.
-    scanned: list[tuple[str, str, list[_Sentence]]] = []
-    known_entity_ids: dict[str, list[str]] = {}
+    scanned: list[_Paragraph] = []
     for heading, role, paragraph in _blocks(article, source):
         sentences = split_sentences(paragraph)
         folds = [fold(sentence) for sentence in sentences]  # lower-cased once for every detector
         mentions = [gazetteer.find(s, lowered=f) for s, f in zip(sentences, folds, strict=True)]
-        ids = gazetteer.joined_entity_ids(sentences, folds, mentions)
-        if ids is not None:
-            known_entity_ids[" ".join(sentences)] = ids
-        scanned.append((heading, role, list(zip(sentences, folds, mentions, strict=True))))
+        scanned.append((heading, role, sentences, folds, mentions))
+
+    def known_entity_ids() -> dict[str, list[str]]:
+        """Paragraph -> its entity ids, from the sentence scans (asked for only when the
+        disclaimer sends provenance looking for the dominant SOE)."""
+        known = {}
+        for _, _, sentences, folds, mentions in scanned:
+            ids = gazetteer.joined_entity_ids(sentences, folds, mentions)
+            if ids is not None:
+                known[" ".join(sentences)] = ids
+        return known
+
     doc = document_provenance(article, source, gazetteer, known_entity_ids)
     context = AttributionContext()
     claims: list[Claim] = []
@@ -188,8 +196,8 @@ def extract_claims(
     occurrences: dict[str, int] = {}
     # Claims of one article with the same asserter, relays and origin share one chain shape.
     chains: dict[tuple, tuple[ProvenanceEdge, ...]] = {}
-    for heading, role, paragraph_sentences in scanned:
-        for sentence, folded, mentions in paragraph_sentences:
+    for heading, role, sentences, folds, paragraph_mentions in scanned:
+        for sentence, folded, mentions in zip(sentences, folds, paragraph_mentions, strict=True):
             if not is_claim(sentence, role, folded=folded):
                 tagged.append(TaggedSentence(sentence, heading, role, False))
                 context.update(mentions, gazetteer)

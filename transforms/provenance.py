@@ -16,7 +16,7 @@ Evidence used, all from the structured article:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -155,13 +155,14 @@ def document_provenance(
     article: ArticleRecord,
     source: SourceProfile,
     gazetteer: Gazetteer,
-    known_entity_ids: Mapping[str, Sequence[str]] | None = None,
+    known_entity_ids: Callable[[], Mapping[str, Sequence[str]]] | None = None,
 ) -> DocumentProvenance:
     """Read disclaimers, links, mirror headers and citations into a `DocumentProvenance`.
 
-    `known_entity_ids` maps paragraphs the caller has already scanned to their entity ids in
-    order (`Gazetteer.joined_entity_ids`): the claim tagger scans every sentence anyway, and
-    reusing those scans spares a second one over the whole article."""
+    `known_entity_ids` gives, when called, the paragraphs the caller has already scanned with
+    their entity ids in order (`Gazetteer.joined_entity_ids`): the claim tagger scans every
+    sentence anyway, and reusing those scans spares a second one over the whole article. It is
+    called only for an article whose disclaimer needs the dominant SOE."""
     structure = article.structure
     publisher = agent_for(source.name, gazetteer, kind="outlet")
     if publisher.origin_class is None:
@@ -178,7 +179,8 @@ def document_provenance(
     origin_class: str | None = None
     state = _STATE_DISCLAIMER.search(disclaimer)
     if state:
-        soe = _dominant_soe(article, gazetteer, known_entity_ids or {})
+        known = known_entity_ids() if known_entity_ids is not None else {}
+        soe = _dominant_soe(article, gazetteer, known)
         if soe is not None and re.search(r"state-owned|released by", disclaimer, re.I):
             origin = agent_for(gazetteer.entities[soe].name, gazetteer)
             origin_class = "soe_corporate"
