@@ -14,6 +14,7 @@ command does), or set CLAIMTRAIL_WORKERS=1.
 from __future__ import annotations
 
 import atexit
+import gc
 import multiprocessing
 import os
 import threading
@@ -85,6 +86,16 @@ def _transform_chunk(
     return Transformed(rows, problems, dict(timer.seconds))
 
 
+def _start_worker() -> None:
+    """Make a worker's garbage collector cheap: the transforms allocate millions of short-lived
+    objects that form no cycles, and every full collection would also walk the objects loaded at
+    import (gazetteer, compiled patterns, the repair model). Freezing those and collecting the
+    young generation less often saves ~8 % of the transforms' CPU time (measured per article on
+    the benchmark sample: 2.42 -> 2.22 ms)."""
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
@@ -97,7 +108,9 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["transforms.pipeline", "warehouse.rows"])
-            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            _pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=_start_worker
+            )
             atexit.register(_pool.shutdown)
         return _pool
 
