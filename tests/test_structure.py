@@ -112,7 +112,7 @@ def test_inline_rule(name: str) -> None:
     assert [r.rule for r in result.removed] == [name]
 
 
-def test_inline_rules_match_only_text_with_the_inline_mark() -> None:
+def test_inline_rules_only_match_text_with_the_inline_mark() -> None:
     for name, pattern in INLINE_RULES.items():
         before, _ = INLINE_EXAMPLES[name]
         assert INLINE_MARK in pattern.search(before).group()

@@ -78,9 +78,9 @@ INLINE_RULES: dict[str, re.Pattern[str]] = {
 }
 """Text to cut out of a block that is otherwise kept (plain-text copies of hidden spans)."""
 
-INLINE_MARK = "("
-"""A character in every inline rule's match: blocks without one skip the rules, since `in` finds
-a character far faster than a pattern starting with `\\s?`, which is tried at every position."""
+INLINE_MARK = "in a new "
+"""Text in every inline rule's match: blocks without it skip the rules, since `in` finds it far
+faster than a pattern starting with `\\s?`, which is tried at every position."""
 
 TOC_ENTRY = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
 """A numbered contents line; after a contents heading, such lines are the contents list."""

@@ -142,19 +142,15 @@ def _article_root(document: etree._Element) -> etree._Element:
 def _drop_boilerplate(root: etree._Element, removed: list[Removal]) -> None:
     """Drop the comments, then the elements of each `ELEMENT_RULES` rule in turn.
 
-    One pass over the tree finds the comments and every rule's candidates; the drops then
+    One pass over the elements finds every rule's candidates; the drops then
     happen in the order rule-by-rule XPath queries would give (comments first, each rule's
     elements in document order), skipping what an earlier drop already took away. HTML
     comments carry no text; Gutenberg block delimiters are recorded as debris.
     """
-    comments: list[etree._Element] = []
+    comments = list(root.iter(etree.Comment))
     candidates: dict[str, list[etree._Element]] = {name: [] for name in ELEMENT_RULES}
-    for node in root.iterdescendants():
+    for node in root.iterdescendants(etree.Element):
         tag = node.tag
-        if not isinstance(tag, str):
-            if tag is etree.Comment:
-                comments.append(node)
-            continue
         names = _RULES_BY_TAG.get(tag, ())
         classes, id_ = node.get("class"), node.get("id")
         if classes or id_:
