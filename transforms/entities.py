@@ -77,15 +77,17 @@ class Gazetteer:
             lowered = text.lower()
         same_length = len(lowered) == len(text)
         regex = self._folded_re if same_length else self._folded_re_slow
+        folded_ids, exact_ids = self._folded, self._exact
         named = []
         for match in regex.finditer(lowered if same_length else text):
-            surface = text[match.start() : match.end()]
-            entity_id = self._folded[surface.lower()]
-            named.append(Mention(entity_id, match.start(), match.end(), surface))
-        exact = [
-            Mention(self._exact[match.group(0)], match.start(), match.end(), match.group(0))
-            for match in self._exact_re.finditer(text)
-        ]
+            start, end = match.span()
+            surface = text[start:end]
+            named.append(Mention(folded_ids[surface.lower()], start, end, surface))
+        exact = []
+        for match in self._exact_re.finditer(text):
+            start, end = match.span()
+            surface = text[start:end]
+            exact.append(Mention(exact_ids[surface], start, end, surface))
         if not exact or not named:
             return named or exact  # each is already in text order without overlaps
         found = named + exact

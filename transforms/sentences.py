@@ -131,9 +131,15 @@ _SENTENCE_STARTERS = frozenset(
 _BULLET_CHARS = "-•*▪●◦"
 _BULLET = re.compile(rf"^\s*(?:[{_BULLET_CHARS}])\s+")
 _LIST_NUMBER_ONLY = re.compile(r"^\s*(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]|\(\d{1,2}\))\s*$")
-_ENDS_WITH_COMPANY_ABBREV = re.compile(r"\b(?:Co|Corp|Inc|No|Nos|St|Dr|Mr|Ms|Mrs)\.\s*$")
+_COMPANY_ABBREVS = ("Co", "Corp", "Inc", "No", "Nos", "St", "Dr", "Mr", "Ms", "Mrs")
+_ENDS_WITH_COMPANY_ABBREV = re.compile(rf"\b(?:{'|'.join(_COMPANY_ABBREVS)})\.\s*$")
 _STARTS_AS_CONTINUATION = re.compile(r"^(?:Ltd|Limited|Inc|LLC|Corp|Corporation|Group|\d)")
-_ENDS_WITH_COUNTRY_ABBREV = re.compile(r"\b(?:U\.S|U\.K|U\.N|E\.U)\.$")
+_COUNTRY_ABBREVS = ("U.S", "U.K", "U.N", "E.U")
+_ENDS_WITH_COUNTRY_ABBREV = re.compile(rf"\b(?:{'|'.join(map(re.escape, _COUNTRY_ABBREVS))})\.$")
+# What a kept (stripped) piece ends with when one of the two searches above can match: an
+# `endswith` test spares those scans of the whole piece at almost every boundary.
+_COMPANY_ENDINGS = tuple(f"{abbrev}." for abbrev in _COMPANY_ABBREVS)
+_COUNTRY_ENDINGS = tuple(f"{abbrev}." for abbrev in _COUNTRY_ABBREVS)
 
 
 def _rule_split(paragraph: str) -> list[str] | None:
@@ -177,8 +183,9 @@ def _apply_guards(pieces: list[str]) -> list[str]:
     """Rejoin pieces split inside brackets, after "Co."/"No."/"then-U.S." or a bare list
     number; strip bullets.
 
-    Every piece kept is stripped, so one ending in an abbreviation ends with "." exactly: that
-    test spares the two end-anchored searches (each a scan of the whole piece) on most pieces.
+    Every piece kept is stripped, so one ending in an abbreviation ends with it exactly ("Co.",
+    "U.S."): that test spares the two end-anchored searches (each a scan of the whole piece) on
+    almost every piece.
     """
     out: list[str] = []
     for raw in pieces:
@@ -189,17 +196,14 @@ def _apply_guards(pieces: list[str]) -> list[str]:
             _open_bracket(out[-1])
             or _LIST_NUMBER_ONLY.match(out[-1])
             or (
-                out[-1].endswith(".")
-                and (
-                    (
-                        _STARTS_AS_CONTINUATION.match(piece)
-                        and _ENDS_WITH_COMPANY_ABBREV.search(out[-1])
-                    )
-                    or (
-                        piece.split(None, 1)[0] not in _SENTENCE_STARTERS
-                        and _ENDS_WITH_COUNTRY_ABBREV.search(out[-1])
-                    )
-                )
+                out[-1].endswith(_COMPANY_ENDINGS)
+                and _STARTS_AS_CONTINUATION.match(piece)
+                and _ENDS_WITH_COMPANY_ABBREV.search(out[-1])
+            )
+            or (
+                out[-1].endswith(_COUNTRY_ENDINGS)
+                and piece.split(None, 1)[0] not in _SENTENCE_STARTERS
+                and _ENDS_WITH_COUNTRY_ABBREV.search(out[-1])
             )
         ):
             out[-1] = f"{out[-1]} {piece}"
