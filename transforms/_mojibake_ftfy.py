@@ -11,7 +11,9 @@ keeps clean text fast without changing any result.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import itertools
 import re
 
 import ftfy
@@ -99,12 +101,18 @@ def _needs_ftfy(line: str) -> bool:
 
 
 def find_changes(text: str) -> list[TextChange]:
-    """Every edit ftfy makes to `text`, with offsets into `text`."""
-    if _ANYTHING_TO_DO.search(text) is None:
+    """Every edit ftfy makes to `text`, with offsets into `text`.
+
+    Only the lines holding a telltale are looked at: `_needs_ftfy` is False for the others.
+    """
+    telltales = [match.start() for match in _ANYTHING_TO_DO.finditer(text)]
+    if not telltales:
         return []
+    lines = text.splitlines(keepends=True)
+    starts = list(itertools.accumulate(map(len, lines), initial=0))
     changes: list[TextChange] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
+    for index in sorted({bisect.bisect_right(starts, position) - 1 for position in telltales}):
+        line = lines[index]
         if _needs_ftfy(line):
             fixed, explanation = ftfy.fix_and_explain(line, CONFIG)
             if fixed != line:
@@ -113,8 +121,7 @@ def find_changes(text: str) -> list[TextChange]:
                     + ":"
                     + ",".join(f"{step.action}:{step.parameter}" for step in explanation or ())
                 )
-                changes.extend(_diff(line, fixed, offset, rule))
-        offset += len(line)
+                changes.extend(_diff(line, fixed, starts[index], rule))
     return changes
 
 
