@@ -183,26 +183,28 @@ def features(left: str, right: str) -> list[str]:
     after_word = right[len(word_after) : len(word_after) + 1]
     ahead = right[: _sentence_end(right)]
     paired = _has_closed_up_placeholder(ahead)
-    contraction = word_after.lower() in _CONTRACTIONS and not after_word.isalpha()
+    after_lower, before_lower = word_after.lower(), word_before.lower()
+    contraction = after_lower in _CONTRACTIONS and not after_word.isalpha()
+    pair = l1 + r1
     return [
         "bias",
         f"quote|shape={open_quote}|{shape}",
-        f"emdash|shape={parenthetical}|{l1}{r1}",
-        f"rfunc|pair={word_after.lower() in _FUNCTION_WORDS}|{l1}{r1}",
-        f"lfunc|pair={word_before.lower() in _FUNCTION_WORDS}|{l1}{r1}",
+        f"emdash|shape={parenthetical}|{pair}",
+        f"rfunc|pair={after_lower in _FUNCTION_WORDS}|{pair}",
+        f"lfunc|pair={before_lower in _FUNCTION_WORDS}|{pair}",
         f"contraction={contraction}|{l1}",
-        f"paired|pair={paired}|{l1}{r1}",
+        f"paired|pair={paired}|{pair}",
         f"rsuf2={word_after[-2:].lower()}",
         f"l1={l1}",
         f"r1={r1}",
-        f"l1r1={l1}{r1}",
+        f"l1r1={pair}",
         f"lkind={lkind}",
         f"rkind={rkind}",
         f"rwlen={min(len(word_after), 3)}",
         f"l2={l2}{l1}",
         f"r2={r1}{r2}",
-        f"lw={word_before.lower()}",
-        f"rw={word_after.lower()}",
+        f"lw={before_lower}",
+        f"rw={after_lower}",
         f"lsuf={word_before[-3:].lower()}",
         f"rsuf={word_after[-3:].lower()}",
         f"lcap={word_before[:1].isupper()}",

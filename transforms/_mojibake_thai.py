@@ -287,12 +287,14 @@ def _decode_paragraph(
         for number, (log_probability, built, _) in enumerate(beam):
             left = (built + fixed)[-LEFT_CONTEXT:]
             lefts.append(left)
-            feats = tuple(features(left, right))
-            if (choices, feats) not in seen:  # readings often differ only far back
-                seen[choices, feats] = model.probabilities(choices, feats)
-            for char, probability in seen[choices, feats].items():
-                score = log_probability + math.log(max(probability, 1e-300))
-                extended.append((score, number, char, probability))
+            key = (choices, tuple(features(left, right)))
+            distribution = seen.get(key)
+            if distribution is None:  # readings often differ only far back
+                distribution = seen[key] = model.probabilities(*key)
+            extended.extend(
+                (log_probability + math.log(p if p > 1e-300 else 1e-300), number, char, p)
+                for char, p in distribution.items()
+            )
         extended.sort(key=operator.itemgetter(0), reverse=True)
         best = extended[0][0]
         beam = [
