@@ -20,7 +20,7 @@ from extractors.base import Window, extractor_for
 from extractors.dates import implausible
 from extractors.http import Fetcher
 from extractors.registry import SourceConfig
-from flows.transform_pool import PendingTransforms, Transformed, start_transforms
+from flows.transform_pool import PendingTransforms, Transformed
 from transforms.claims import TAGGER_VERSION
 from transforms.model import FetchRequest, ParsedArticle, ParseResult, Problem, RawDocument
 from transforms.pipeline import StageTimer
@@ -157,7 +157,8 @@ def _load(ctx: CrawlContext, batch: Batch, retag: bool) -> LoadStats:
 class BatchPipeline:
     """Loads batches in order while the next one is transformed on the worker processes.
 
-    `push` starts transforming a batch and loads the one before it; `drain` loads the last.
+    `feed` starts transforming a batch's articles as they are read, `push` sends the rest of it
+    and loads the batch before it, `drain` loads the last.
     Each batch is still one transaction, loaded in the order it was read, so cursors and
     checkpoints commit with exactly the work they cover.
     """
@@ -165,12 +166,20 @@ class BatchPipeline:
     def __init__(self, ctx: CrawlContext, *, retag: bool = False) -> None:
         self.ctx, self.retag = ctx, retag
         self._in_flight: tuple[Batch, PendingTransforms] | None = None
+        self._reading = PendingTransforms()
+        """Transforms of the batch being read, started as its articles arrive."""
+
+    def feed(self, batch: Batch) -> None:
+        """Start transforming the articles read into `batch` so far (whole chunks)."""
+        self._reading.offer(batch.pending)
 
     def push(self, batch: Batch) -> LoadStats:
-        started = (batch, start_transforms(batch.pending))
+        """The batch is complete: send the rest of it, and load the batch before it."""
+        started, self._reading = self._reading, PendingTransforms()
+        started.offer(batch.pending, final=True)
         batch.pending = []
         stats = self.drain()
-        self._in_flight = started
+        self._in_flight = (batch, started)
         return stats
 
     def poll(self) -> LoadStats:
@@ -325,6 +334,7 @@ def crawl_source(
                 parsed = ParseResult()
             else:
                 parsed = read_document(source, raw, batch, plan.window, ctx.timer)
+                pipeline.feed(batch)
             frontier.extend(_not_stored(parsed.follow, plan.known))
             if parsed.cursor and daily:
                 if any(f.role == "article" for f in parsed.follow):

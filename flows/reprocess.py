@@ -56,6 +56,7 @@ def reprocess_source(
             for raw in documents:
                 result.stats.add(pipeline.poll())
                 read_document(source, raw, batch, Window(), ctx.timer)
+                pipeline.feed(batch)
                 if batch.article_count >= BATCH_ARTICLES:  # an API page alone holds 100
                     result.stats.add(pipeline.push(batch))
                     batch = Batch(source.id)

@@ -115,52 +115,66 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
         return _pool
 
 
-class PendingTransforms:
-    """Transforms under way on the pool (or already done in-process); `result()` waits."""
+CHUNK_ARTICLES = 25
+"""Articles per task sent to a worker: small enough that workers start on a batch while it is
+still being read, large enough that the per-task overhead stays negligible."""
 
-    def __init__(
-        self,
-        items: list[tuple[ParsedArticle, SourceProfile]],
-        futures: list[Future[Transformed]] | None = None,
-        done: Transformed | None = None,
+
+class PendingTransforms:
+    """A batch's transforms, started on the pool a chunk at a time while the batch is read
+    (or done in-process when the batch stays small); `result()` waits for all of them."""
+
+    def __init__(self) -> None:
+        self._items: list[tuple[ParsedArticle, SourceProfile]] = []
+        self._futures: list[Future[Transformed]] = []
+        self._sent = 0
+        self._done: Transformed | None = None
+
+    def offer(
+        self, items: list[tuple[ParsedArticle, SourceProfile]], *, final: bool = False
     ) -> None:
-        self._items, self._futures, self._done = items, futures, done
+        """Send the articles of `items` (the batch's list so far) not sent yet, whole chunks
+        only unless `final`. Nothing goes to the pool before the batch is big enough to repay
+        the hand-off, so a daily run with a handful of new articles never starts it."""
+        self._items = items
+        workers = worker_count()
+        if workers == 1 or len(items) < MIN_PARALLEL_BATCH:
+            return
+        while len(items) - self._sent >= CHUNK_ARTICLES or (final and self._sent < len(items)):
+            chunk = items[self._sent : self._sent + CHUNK_ARTICLES]
+            try:
+                future = _shared_pool(workers).submit(_transform_chunk, chunk, self._sent)
+            except (BrokenProcessPool, OSError) as exc:
+                # E.g. a script without an `if __name__ == "__main__":` guard cannot start
+                # workers. Correct results matter more than speed: the rest is done here.
+                _disable_pool(exc)
+                return
+            self._futures.append(future)
+            self._sent += len(chunk)
 
     def done(self) -> bool:
-        """Whether `result()` would return without waiting."""
-        return self._done is not None or all(f.done() for f in self._futures or [])
+        """Whether every chunk sent to the pool is done (what was not sent is done in-process
+        by `result()`, as for a small batch)."""
+        return self._done is not None or all(f.done() for f in self._futures)
 
     def result(self) -> Transformed:
         if self._done is None:
             try:
-                self._done = Transformed.combine([f.result() for f in self._futures or []])
+                parts = [f.result() for f in self._futures]
             except (BrokenProcessPool, OSError) as exc:
                 _disable_pool(exc)
-                self._done = _transform_chunk(self._items)
+                parts, self._sent = [], 0
+            if self._sent < len(self._items):
+                parts.append(_transform_chunk(self._items[self._sent :], self._sent))
+            self._done = Transformed.combine(parts)
         return self._done
 
 
 def start_transforms(items: list[tuple[ParsedArticle, SourceProfile]]) -> PendingTransforms:
-    """Start transforming a batch: on the worker processes when it pays, else right here.
-
-    Returning before the work is done lets the caller load the previous batch meanwhile.
-    """
-    workers = worker_count()
-    if workers == 1 or len(items) < MIN_PARALLEL_BATCH:
-        return PendingTransforms(items, done=_transform_chunk(items))
-    size = max(4, len(items) // (workers * 4))
-    try:
-        pool = _shared_pool(workers)
-        futures = [
-            pool.submit(_transform_chunk, items[i : i + size], i)
-            for i in range(0, len(items), size)
-        ]
-    except (BrokenProcessPool, OSError) as exc:
-        # E.g. a script without an `if __name__ == "__main__":` guard cannot start workers.
-        # Correct results matter more than speed: carry on in this process from now on.
-        _disable_pool(exc)
-        return PendingTransforms(items, done=_transform_chunk(items))
-    return PendingTransforms(items, futures=futures)
+    """Start transforming a whole batch at once: on the worker processes when it pays."""
+    pending = PendingTransforms()
+    pending.offer(items, final=True)
+    return pending
 
 
 def _disable_pool(reason: BaseException) -> None:

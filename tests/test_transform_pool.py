@@ -60,3 +60,23 @@ def test_a_crashing_article_becomes_a_problem(monkeypatch: pytest.MonkeyPatch) -
         "raw1",
     )
     assert "tagger bug" in problem.detail
+
+
+def test_a_batch_fed_while_read_gives_what_one_sent_whole_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    items = [(article(n), PROFILE) for n in range(7)]
+    whole = transform_pool.start_transforms(items).result()
+    monkeypatch.setenv("CLAIMTRAIL_WORKERS", "2")
+    monkeypatch.setattr(transform_pool, "MIN_PARALLEL_BATCH", 2)
+    monkeypatch.setattr(transform_pool, "CHUNK_ARTICLES", 3)
+    reading: list = []
+    pending = transform_pool.PendingTransforms()
+    for item in items:  # articles arrive one by one; whole chunks leave as soon as they fill
+        reading.append(item)
+        pending.offer(reading)
+    # Two chunks of 3 went to the pool while reading; the last article is transformed here.
+    fed = pending.result()
+    for table in ("articles", "claims", "edges", "roots"):
+        assert getattr(fed.rows, table).equals(getattr(whole.rows, table)), table
+    assert fed.rows.articles["item"].to_pylist() == list(range(7))
