@@ -316,8 +316,8 @@ def render(results: dict) -> str:
         "claims = sentence split, typing, hedges, attribution, entities, provenance; rows = "
         "the warehouse's Arrow tables built in the worker; load = those tables into DuckDB, one "
         "transaction per 250 articles. Repair, structure, claims and rows run on the worker "
-        "processes and are summed over them (CPU seconds, not wall); fetch, parse and load run "
-        "in the main process.",
+        "processes and are summed over them (so together they can exceed the wall time); fetch, "
+        "parse and load run in the main process.",
     ]
     checks = []
     for size in results["sizes"]:
