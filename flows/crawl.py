@@ -20,6 +20,7 @@ from extractors.base import Window, extractor_for
 from extractors.dates import implausible
 from extractors.http import Fetcher
 from extractors.registry import SourceConfig
+from flows import transform_pool
 from flows.transform_pool import PendingTransforms, Transformed
 from transforms.claims import TAGGER_VERSION
 from transforms.model import FetchRequest, ParsedArticle, ParseResult, Problem, RawDocument
@@ -302,6 +303,8 @@ def crawl_source(
     result = SourceResult(source.id)
     if plan.finished:
         return result
+    if plan.window.is_backfill or not plan.known:  # a backfill, or the source's first run
+        transform_pool.warm_up()
     requests_before = fetcher.requests[source.id]
     frontier, requested = plan.frontier, plan.requested
     batch = Batch(source.id)

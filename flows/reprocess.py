@@ -17,7 +17,7 @@ from rich.console import Console
 
 from extractors.base import Window
 from extractors.registry import SourceConfig, load_sources, select_sources
-from flows import runlock
+from flows import runlock, transform_pool
 from flows.crawl import (
     BATCH_ARTICLES,
     BatchPipeline,
@@ -36,6 +36,10 @@ DOCUMENTS_PER_BATCH = 100
 """Raw documents read from the warehouse at a time (their bodies are held in memory meanwhile)."""
 
 
+WARM_UP_DOCUMENTS = 10
+"""Reprocessing this many documents or more starts the worker processes up front."""
+
+
 def reprocess_source(
     ctx: CrawlContext, source: SourceConfig, since: datetime | None
 ) -> SourceResult:
@@ -47,6 +51,8 @@ def reprocess_source(
     result = SourceResult(source.id)
     with ctx.connection() as con:
         raw_ids = reprocessable_ids(con, source.id, since)
+    if len(raw_ids) >= WARM_UP_DOCUMENTS:
+        transform_pool.warm_up()
     pipeline = BatchPipeline(ctx, retag=True)
     batch = Batch(source.id)
     try:

@@ -14,6 +14,7 @@ command does), or set CLAIMTRAIL_WORKERS=1.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -22,6 +23,7 @@ import warnings
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 from transforms.model import ParsedArticle, Problem, SourceProfile
 from transforms.pipeline import ProcessedArticle, StageTimer, process_article
@@ -86,30 +88,52 @@ def _transform_chunk(
     return Transformed(rows, problems, dict(timer.seconds))
 
 
-def _start_worker() -> None:
-    """Make a worker's garbage collector cheap: the transforms allocate millions of short-lived
-    objects that form no cycles, and every full collection would also walk the objects loaded at
-    import (gazetteer, compiled patterns, the repair model). Freezing those and collecting the
-    young generation less often saves ~8 % of the transforms' CPU time (measured per article on
-    the benchmark sample: 2.42 -> 2.22 ms)."""
+def _start_worker(parent_alive: Connection) -> None:
+    """Set a worker up: it exits with the process that started the pool, and collects garbage
+    cheaply.
+
+    A killed parent (`kill -9`, the OOM killer) never tells its workers: they wait on their
+    task queue for ever (they hold its write end themselves), keeping their memory and the
+    forkserver alive. `parent_alive` is the read end of a pipe whose only write end the parent
+    holds and never writes to: a daemon thread waits on it, and its end of file means the
+    parent is gone, even while the parent is still an unreaped zombie.
+
+    The transforms allocate millions of short-lived objects that form no cycles, and every full
+    collection would also walk the objects loaded at import (gazetteer, compiled patterns, the
+    repair model). Freezing those and collecting the young generation less often saves ~8 % of
+    the transforms' CPU time (per article on the benchmark sample: 2.42 -> 2.22 ms).
+    """
+    threading.Thread(target=_exit_with_parent, args=(parent_alive,), daemon=True).start()
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
 
 
+def _exit_with_parent(parent_alive: Connection) -> None:
+    with contextlib.suppress(EOFError, OSError):
+        parent_alive.recv()  # nothing is ever sent: this returns when the parent's end closes
+    os._exit(1)
+
+
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
+_alive_write_end: Connection | None = None
+"""Held open (never written) for as long as this process lives: see `_start_worker`."""
 
 
 def _shared_pool(workers: int) -> ProcessPoolExecutor:
     """The process's pool, started on first use; forkserver because the parent runs threads
     (Prefect, DuckDB) that must not be forked, with the transforms preloaded once."""
-    global _pool
+    global _pool, _alive_write_end
     with _pool_lock:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["transforms.pipeline", "warehouse.rows"])
+            alive_read_end, _alive_write_end = context.Pipe(duplex=False)
             _pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=context, initializer=_start_worker
+                max_workers=workers,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(alive_read_end,),
             )
             atexit.register(_pool.shutdown)
         return _pool
@@ -118,6 +142,21 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
 CHUNK_ARTICLES = 25
 """Articles per task sent to a worker: small enough that workers start on a batch while it is
 still being read, large enough that the per-task overhead stays negligible."""
+
+
+def warm_up() -> None:
+    """Start the worker processes now, in the background, for a run known to be large (a
+    backfill, a source's first run, a reprocess): their start-up (the forkserver importing the
+    transforms) then overlaps the first fetches instead of delaying the first batch."""
+    workers = worker_count()
+    if workers == 1:
+        return
+    try:
+        pool = _shared_pool(workers)
+        for _ in range(workers):
+            pool.submit(int)
+    except (BrokenProcessPool, OSError) as exc:
+        _disable_pool(exc)
 
 
 class PendingTransforms:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +86,33 @@ def test_a_batch_fed_while_read_gives_what_one_sent_whole_gives(
     for table in ("articles", "claims", "edges", "roots"):
         assert getattr(fed.rows, table).equals(getattr(whole.rows, table)), table
     assert fed.rows.articles["item"].to_pylist() == list(range(7))
+
+
+ORPHAN_PARENT = """
+import os, signal, sys, time
+sys.path.insert(0, {repo!r})
+from flows import transform_pool
+
+if __name__ == "__main__":
+    pool = transform_pool._shared_pool(2)
+    for future in [pool.submit(time.sleep, 0.5) for _ in range(4)]:  # both workers start
+        future.result()
+    print(sorted(pool._processes), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_workers_exit_when_their_parent_is_killed(tmp_path: Path) -> None:
+    """A `kill -9` of a crawl must not leave its transform workers waiting for ever."""
+    script = tmp_path / "parent.py"
+    script.write_text(ORPHAN_PARENT.format(repo=str(Path(__file__).resolve().parents[1])))
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    workers = json.loads(done.stdout.splitlines()[0])
+    assert len(workers) == 2
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.2)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
