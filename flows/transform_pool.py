@@ -147,15 +147,18 @@ still being read, large enough that the per-task overhead stays negligible."""
 def warm_up() -> None:
     """Start the worker processes now, in the background, for a run known to be large (a
     backfill, a source's first run, a reprocess): their start-up (the forkserver importing the
-    transforms) then overlaps the first fetches instead of delaying the first batch."""
+    transforms, ~0.4 s) then overlaps the first fetches instead of delaying the first batch."""
     workers = worker_count()
-    if workers == 1:
-        return
+    if workers > 1:
+        threading.Thread(target=_start_workers, args=(workers,), daemon=True).start()
+
+
+def _start_workers(workers: int) -> None:
     try:
         pool = _shared_pool(workers)
         for _ in range(workers):
             pool.submit(int)
-    except (BrokenProcessPool, OSError) as exc:
+    except (BrokenProcessPool, OSError, RuntimeError) as exc:  # RuntimeError: shut down
         _disable_pool(exc)
 
 
