@@ -105,3 +105,29 @@ def test_second_process_lock_gives_a_clear_message(db_path: Path) -> None:
         )
     assert probe.returncode != 0
     assert "is in use by process" in probe.stderr
+
+
+def test_raw_bodies_are_stored_uncompressed_so_one_is_read_alone(db_path: Path) -> None:
+    """DuckDB's ZSTD put hundreds of MB of bodies in one segment, decompressed whole for any
+    read: reprocess could not read a body under the write session's memory cap."""
+    page = b'{"content": "<p>China Minmetals said it will build a plant.</p>"}' * 4000
+    with db.writer(db_path) as con:
+        con.execute(
+            "INSERT INTO raw_documents SELECT 'r' || i, 's', 'run', 'u' || i, 'u' || i, "
+            "'api_page', '{}', 200, '{}', now(), 'sha', ?::BLOB || i::VARCHAR::BLOB, NULL, NULL "
+            "FROM range(300) t(i)",
+            [page],
+        )
+        con.execute("CHECKPOINT")
+        used = {
+            row[0]
+            for row in con.execute(
+                "SELECT compression FROM pragma_storage_info('raw_documents') "
+                "WHERE column_name = 'body' AND segment_type = 'BLOB'"
+            ).fetchall()
+        }
+    assert used == {"Uncompressed"}
+    with db.connect(db_path, read_only=True) as con:
+        con.execute("SET memory_limit = '64MB'")  # 300 bodies of 260 KB: 78 MB in all
+        [(body,)] = con.execute("SELECT body FROM raw_documents WHERE raw_id = 'r7'").fetchall()
+    assert body == page + b"7"

@@ -40,11 +40,13 @@ _SESSION_THREADS = 1
 """DuckDB threads for a write session. A batch load is a few small statements that gain little
 from parallelism, while the transform workers already keep every core busy: one thread loads
 10k articles in 4.5 s where the default (one per core) took 5.5 s even on an idle machine."""
-_SESSION_MEMORY_LIMIT = "512MB"
+_SESSION_MEMORY_LIMIT = "1GB"
 """DuckDB's memory for a write session. By default DuckDB may cache up to 80 % of RAM, and over
-a long backfill it caches the whole growing warehouse: peak RSS went from 830 MiB at 10k
+a long backfill it cached the whole growing warehouse: peak RSS went from 830 MiB at 10k
 articles to 2.2 GiB at 50k. Loads only append and look up the batch's own rows, so a bounded
-cache costs little (load alone, 50k articles: 36.7 s -> 40.1 s, peak 1,730 -> 758 MiB)."""
+cache costs little. 512 MB was tried and is too tight: a reprocess holds up to the checkpoint
+threshold (256 MB) of uncommitted-to-file rows plus the documents it reads, and failed at 50k
+articles; with 1 GB the 50k reprocess peaks at 1.25 GiB."""
 _migrate_lock = threading.Lock()
 _sessions: weakref.WeakSet[WriteSession] = weakref.WeakSet()
 
