@@ -53,9 +53,12 @@ def _counts(path: Path) -> dict[str, int]:
 
 
 def _requests(fetcher: Fetcher, results: dict[str, int]) -> dict[str, int]:
-    """Requests per source: the fetcher's own count when it keeps one (robots.txt included)."""
+    """Requests per source (sources that made none included): the fetcher's own count when it
+    keeps one (robots.txt included)."""
     counted = getattr(fetcher, "requests", None)
-    return dict(counted) if isinstance(counted, Counter) else results
+    if not isinstance(counted, Counter):
+        return results
+    return {source: counted[source] for source in results}
 
 
 def crawl(archive: Path, db_path: Path, run_id: str) -> dict[str, object]:
