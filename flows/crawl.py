@@ -330,7 +330,9 @@ def crawl_source(
             plan.pages += 1
             if plan.watched(request) and raw.status in (200, 304) and not raw.error:
                 deferred.writes.append(record_fetch(raw))
-            if raw.error and request.role == "article":
+            if raw.error and request.role == "article" and request.url not in plan.due:
+                # A new article failed: the next run must see its index again. (A recheck of
+                # a stored page that now fails holds nothing back: the article is kept.)
                 deferred.failed = True
             if _unchanged(plan, raw):
                 result.unchanged_documents += 1

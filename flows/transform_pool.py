@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import threading
 import warnings
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -203,7 +203,9 @@ class PendingTransforms:
         if self._done is None:
             try:
                 parts = [f.result() for f in self._futures]
-            except (BrokenProcessPool, OSError) as exc:
+            except (BrokenProcessPool, OSError, CancelledError) as exc:
+                # A broken pool, or one shut down (with its queued chunks cancelled) because a
+                # later submit failed: the whole batch is redone here, from its first article.
                 _disable_pool(exc)
                 parts, self._sent = [], 0
             if self._sent < len(self._items):
@@ -220,13 +222,15 @@ def start_transforms(items: list[tuple[ParsedArticle, SourceProfile]]) -> Pendin
 
 
 def _disable_pool(reason: BaseException) -> None:
+    """Carry on in this process from now on (said once, however many batches find out)."""
     global _pool
-    warnings.warn(
-        f"parallel transforms unavailable ({type(reason).__name__}: {reason}); "
-        "transforming in-process",
-        RuntimeWarning,
-        stacklevel=3,
-    )
+    if os.environ.get("CLAIMTRAIL_WORKERS") != "1":
+        warnings.warn(
+            f"parallel transforms unavailable ({type(reason).__name__}: {reason}); "
+            "transforming in-process",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     with _pool_lock:
         if _pool is not None:
             _pool.shutdown(wait=False, cancel_futures=True)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
 from extractors.replay import read_archive, write_response
 from warehouse import db
+from warehouse.fetch_state import due_for_recheck
+from warehouse.runs import known_article_urls
 
 
 def counts(db_path: Path) -> dict[str, int]:
@@ -187,3 +190,34 @@ def test_a_fixed_page_list_is_fetched_once_then_rechecked_when_due(
     assert (second.requests, second.unchanged_documents, second.stats.unchanged) == (2, 1, 0)
     with db.connect(db_path, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM article_versions").fetchall() == [(1,)]
+
+
+def test_a_page_asked_for_by_another_url_than_its_canonical_one_is_known_and_rechecked(
+    db_path: Path,
+) -> None:
+    """A listed page that redirects (or names another canonical URL) is stored under its
+    canonical URL; the crawl asks for the listed one, so both must count as stored and due."""
+    listed, canonical = "http://mirror.example/p?id=7", "https://mirror.example/p/7/"
+    with db.writer(db_path) as con:
+        con.execute(
+            "INSERT INTO raw_documents VALUES ('raw7', 'cngeo', 'run', ?, ?, 'article', '{}', "
+            "200, '{}', now(), 'sha', 'body'::BLOB, NULL, NULL)",
+            [listed, canonical],
+        )
+        con.execute(
+            "INSERT INTO articles (article_id, version_id, source_id, url, raw_id, run_id, "
+            "code_version, first_seen_at, updated_at) VALUES "
+            "('a7', 'v7', 'cngeo', ?, 'raw7', 'run', 'test', now(), now())",
+            [canonical],
+        )
+        assert {listed, canonical} <= known_article_urls(con, "cngeo")
+        now = datetime.now(UTC)
+        assert due_for_recheck(con, "cngeo", 30, now) == set()
+        assert due_for_recheck(con, "cngeo", 30, now + timedelta(days=31)) == {listed, canonical}
+        # A recheck is recorded under the URL asked for, and counts from then on.
+        con.execute(
+            "INSERT INTO fetch_state (url, source_id, role, status, last_fetched_at, run_id) "
+            "VALUES (?, 'cngeo', 'article', 200, ?, 'run')",
+            [listed, now + timedelta(days=31)],
+        )
+        assert due_for_recheck(con, "cngeo", 30, now + timedelta(days=32)) == set()

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -116,3 +117,38 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path: Path) -> None:
     while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
         time.sleep(0.2)
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
+def test_a_submit_that_fails_midway_redoes_the_batch_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Shutting the pool down cancels the chunks already queued: the batch must still come
+    back whole, transformed in this process, not fail with CancelledError."""
+    items = [(article(n), PROFILE) for n in range(8)]
+    whole = transform_pool.start_transforms(items).result()
+    monkeypatch.setenv("CLAIMTRAIL_WORKERS", "2")
+    monkeypatch.setattr(transform_pool, "MIN_PARALLEL_BATCH", 2)
+    monkeypatch.setattr(transform_pool, "CHUNK_ARTICLES", 2)
+    queued: list[Future] = []
+
+    class FailingOnThirdSubmit:
+        def submit(self, *args: object) -> Future:
+            if len(queued) == 2:
+                raise OSError(11, "Resource temporarily unavailable")
+            queued.append(Future())  # queued, never run: shutting down cancels it
+            return queued[-1]
+
+        def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+            for future in queued:
+                future.cancel()
+
+    pool = FailingOnThirdSubmit()
+    monkeypatch.setattr(transform_pool, "_shared_pool", lambda workers: pool)
+    monkeypatch.setattr(transform_pool, "_pool", pool)
+    pending = transform_pool.PendingTransforms()
+    with pytest.warns(RuntimeWarning, match="parallel transforms unavailable"):
+        pending.offer(items, final=True)
+    transformed = pending.result()
+    assert all(f.cancelled() for f in queued)
+    assert transformed.rows.articles.equals(whole.rows.articles)
+    assert transformed.rows.claims.equals(whole.rows.claims)

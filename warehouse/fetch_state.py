@@ -49,16 +49,20 @@ def load_validators(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str,
 def due_for_recheck(
     con: duckdb.DuckDBPyConnection, source_id: str, days: float, now: datetime
 ) -> set[str]:
-    """Stored article URLs of a source not looked at for `days` days: since their last
-    recheck (fetch_state), or since they were last loaded if never rechecked."""
+    """Stored article pages of a source not looked at for `days` days: since their last
+    recheck (fetch_state, kept under the URL asked for), or since they were last loaded if
+    never rechecked. Both the canonical URL and the URL asked for are returned, so the page is
+    recognised whichever one a request names."""
     cutoff = now - timedelta(days=days)
     rows = con.execute(
-        "SELECT a.url FROM articles a LEFT JOIN fetch_state f ON f.url = a.url "
+        "SELECT a.url, r.url FROM articles a "
+        "LEFT JOIN raw_documents r ON r.raw_id = a.raw_id "
+        "LEFT JOIN fetch_state f ON f.url = coalesce(r.url, a.url) "
         "WHERE a.source_id = ? "
         "AND greatest(a.updated_at, coalesce(f.last_fetched_at, a.updated_at)) <= ?",
         [source_id, cutoff],
     ).fetchall()
-    return {row[0] for row in rows}
+    return {url for row in rows for url in row if url}
 
 
 def record_fetch(raw: RawDocument) -> StateWrite:

@@ -87,7 +87,8 @@ def load_claim_rows(
     con.register("batch_agents", rows.agents)
     con.execute(
         "INSERT OR REPLACE INTO agents BY NAME "
-        "SELECT DISTINCT ON (agent_id) * EXCLUDE (item), ? AS updated_at FROM batch_agents",
+        "SELECT DISTINCT ON (agent_id) * EXCLUDE (item), ? AS updated_at FROM batch_agents "
+        "ORDER BY agent_id, item DESC",  # the last article's wording of an agent wins
         [now],
     )
     con.register("batch_claims", rows.claims)

@@ -109,9 +109,15 @@ def daily_cursor(con: duckdb.DuckDBPyConnection, source_id: str) -> str | None:
 
 
 def known_article_urls(con: duckdb.DuckDBPyConnection, source_id: str) -> set[str]:
-    """Canonical URLs already stored for a source (their pages need no new fetch)."""
-    rows = con.execute("SELECT url FROM articles WHERE source_id = ?", [source_id]).fetchall()
-    return {row[0] for row in rows}
+    """URLs of the articles already stored for a source (their pages need no new fetch): the
+    canonical URL, and the URL that was asked for when it differs (a listed page that redirects
+    or names another canonical URL is asked for by the listed one)."""
+    rows = con.execute(
+        "SELECT a.url, r.url FROM articles a LEFT JOIN raw_documents r ON r.raw_id = a.raw_id "
+        "WHERE a.source_id = ?",
+        [source_id],
+    ).fetchall()
+    return {url for row in rows for url in row if url}
 
 
 def source_states(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, ...]]:
