@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from extractors.registry import SourceConfig
 from tests.mockserver import (
     MockServer,
     Reply,
@@ -81,6 +83,19 @@ def test_changed_feed_yields_new_and_updated_articles_only(
     assert _count(warehouse_path, "SELECT count(*) FROM article_versions") == 4
 
 
+def _minmetals_listing(server: MockServer, **options: object) -> SourceConfig:
+    """An html_listing source reading the MINMETALS-shaped listing served at /list/."""
+    return loopback_source(
+        server,
+        kind="html_listing",
+        listing_url=server.url("/list/"),
+        item_selector="ul.news_list li",
+        item_date_selector="span.date",
+        body_selector="div.TRS_Editor",
+        **options,
+    )
+
+
 def test_listing_daily_run_fetches_only_new_article_pages(
     mock_server: MockServer, warehouse_path: Path
 ) -> None:
@@ -94,15 +109,7 @@ def test_listing_daily_run_fetches_only_new_article_pages(
     mock_server.route("/list/", Reply(200, listing_v1), Reply(200, listing_v2))
     for path in ("202412/t20241220_899999", "202411/t20241102_899998", "202501/t20250105_900001"):
         mock_server.route(f"/list/{path}.html", Reply(200, article.replace("tungsten", path)))
-    source = loopback_source(
-        mock_server,
-        kind="html_listing",
-        listing_url=mock_server.url("/list/"),
-        item_selector="ul.news_list li",
-        item_date_selector="span.date",
-        body_selector="div.TRS_Editor",
-        title_selector="h1.title",
-    )
+    source = _minmetals_listing(mock_server, title_selector="h1.title")
     first = crawl_once(warehouse_path, source)
     assert first.stats.new == 2
     second = crawl_once(warehouse_path, source)
@@ -125,15 +132,7 @@ def test_article_that_failed_is_fetched_again_next_run(
         Reply(503, "busy"),
         Reply(200, article.replace("tungsten", "antimony")),
     )
-    source = loopback_source(
-        mock_server,
-        kind="html_listing",
-        listing_url=mock_server.url("/list/"),
-        item_selector="ul.news_list li",
-        item_date_selector="span.date",
-        body_selector="div.TRS_Editor",
-        max_retries=0,
-    )
+    source = _minmetals_listing(mock_server, max_retries=0)
     first = crawl_once(warehouse_path, source)
     assert (first.stats.new, first.stats.quarantined) == (1, 1)
     assert _count(warehouse_path, "SELECT count(*) FROM fetch_state") == 0
@@ -143,3 +142,30 @@ def test_article_that_failed_is_fetched_again_next_run(
     assert _count(warehouse_path, "SELECT daily_cursor FROM sources") == "2024-12-20T00:00:00"
     third = crawl_once(warehouse_path, source)
     assert third.unchanged_documents == 1 and third.requests == 1
+
+
+def test_a_rechecked_page_that_fails_is_quarantined_and_holds_nothing_else_back(
+    mock_server: MockServer, warehouse_path: Path
+) -> None:
+    """A fixed page list rechecked daily: one page is gone, the other unchanged. The gone one
+    is a quarantine row (its article stays); the other's validators are still kept."""
+    article = fixture_text("minmetals_article.html")
+    mock_server.route("/pages/a.html", Reply(200, article), Reply(404, "gone"))
+    mock_server.route("/pages/b.html", Reply(200, article.replace("tungsten", "antimony")))
+    source = replace(
+        loopback_source(
+            mock_server,
+            kind="pages",
+            urls=[mock_server.url("/pages/a.html"), mock_server.url("/pages/b.html")],
+            body_selector="div.TRS_Editor",
+            title_selector="h1.title",
+            max_retries=0,
+        ),
+        recheck_days=0,  # every stored page is due on every run
+    )
+    assert crawl_once(warehouse_path, source).stats.new == 2
+    again = crawl_once(warehouse_path, source)
+    assert (again.stats.new, again.stats.updated, again.stats.unchanged) == (0, 0, 1)
+    assert _count(warehouse_path, "SELECT reason FROM quarantine") == "http_404"
+    assert _count(warehouse_path, "SELECT count(*) FROM articles") == 2
+    assert _count(warehouse_path, "SELECT url FROM fetch_state") == mock_server.url("/pages/b.html")
