@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse import db
+from warehouse import db, rows
 
 ARTICLES_V = [
     "article_id",
@@ -131,3 +131,30 @@ def test_raw_bodies_are_stored_uncompressed_so_one_is_read_alone(db_path: Path) 
         con.execute("SET memory_limit = '64MB'")  # 300 bodies of 260 KB: 78 MB in all
         [(body,)] = con.execute("SELECT body FROM raw_documents WHERE raw_id = 'r7'").fetchall()
     assert body == page + b"7"
+
+
+@pytest.mark.parametrize(
+    ("schema", "table", "added_by_the_loader"),
+    [
+        (rows.ARTICLES, "articles", {"run_id", "code_version", "first_seen_at", "updated_at"}),
+        (rows.REPAIRS, "article_repairs", set()),
+        (rows.CLAIMS, "claims", {"run_id", "tagger_version"}),
+        (rows.AGENTS, "agents", {"updated_at"}),
+        (rows.EDGES, "provenance_edges", {"edge_id", "run_id"}),
+        (rows.CLAIM_ENTITIES, "claim_entities", set()),
+        (rows.ROOTS, "claim_clusters", {"cluster_id", "updated_at"}),
+    ],
+)
+def test_worker_rows_cover_every_column_of_their_table(
+    db_path: Path, schema, table: str, added_by_the_loader: set[str]
+) -> None:
+    """The workers' Arrow tables are loaded BY NAME: a column a migration adds but rows.py does
+    not fill would stay NULL without an error, so the two must not drift apart."""
+    with db.connect(db_path) as con:
+        columns = {
+            row[0]
+            for row in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]
+            ).fetchall()
+        }
+    assert (set(schema.names) - {"item"}) | added_by_the_loader == columns
